@@ -1,0 +1,288 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import { EksClusterConfig, NodeGroupConfig } from "../../config/schema";
+import { EKS_VERSIONS, EksAddonName } from "../versions";
+import { Network } from "./network";
+import { clusterKmsPolicy, irsaTrustPolicy, kmsKeyPolicy, serviceTrustPolicy } from "./iamPolicies";
+import { buildKubeconfig } from "./kubeconfig";
+
+/** Labels and taint that reserve the Flink node group for Flink pods. */
+export const FLINK_NODE_LABEL = { key: "flink-platform/pool", value: "flink" } as const;
+export const FLINK_NODE_TAINT = { key: "flink-platform/pool", value: "flink", effect: "NoSchedule" } as const;
+export const SYSTEM_NODE_LABEL = { key: "flink-platform/pool", value: "system" } as const;
+
+export interface EksClusterArgs {
+  /** Cluster name, also the prefix of every AWS Name tag. */
+  clusterName: string;
+  config: EksClusterConfig;
+  /** Protect the cluster and its secrets key from deletion (production). */
+  protect: boolean;
+  tags: Record<string, string>;
+}
+
+/**
+ * A hardened EKS cluster: secrets envelope encryption, control-plane audit logs, access
+ * entries, an API endpoint reachable only from configured CIDRs (or privately), IMDSv2-only
+ * nodes with encrypted gp3 volumes, IRSA, pinned core add-ons and a default gp3 StorageClass.
+ */
+export class EksCluster extends pulumi.ComponentResource {
+  readonly clusterName: pulumi.Output<string>;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+  readonly oidcProviderArn: pulumi.Output<string>;
+  readonly oidcIssuerUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:cluster:EksCluster", name, {}, opts);
+    const c = args.config;
+    const parent = { parent: this };
+    const tags = args.tags;
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent);
+
+    const network = new Network(
+      `${name}-network`,
+      {
+        clusterName: args.clusterName,
+        region: c.region,
+        vpcCidr: c.vpcCidr,
+        availabilityZones: c.availabilityZones,
+        natGateways: c.natGateways,
+        tags,
+      },
+      parent,
+    );
+
+    const secretsKey = new aws.kms.Key(
+      `${name}-secrets`,
+      {
+        description: `${args.clusterName} Kubernetes secrets envelope encryption`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: pulumi
+          .all([identity.accountId, partition.partition])
+          .apply(([account, part]) => JSON.stringify(kmsKeyPolicy(account, part))),
+        tags,
+      },
+      { parent: this, protect: args.protect },
+    );
+
+    const clusterRole = new aws.iam.Role(
+      `${name}-cluster`,
+      { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")), tags },
+      parent,
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-cluster-policy`,
+      {
+        role: clusterRole.name,
+        policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
+      },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-cluster-kms`,
+      { role: clusterRole.id, policy: secretsKey.arn.apply((arn) => JSON.stringify(clusterKmsPolicy(arn))) },
+      parent,
+    );
+
+    const publicCidrs = c.endpoint.publicAccessCidrs;
+    const cluster = new aws.eks.Cluster(
+      `${name}-eks`,
+      {
+        name: args.clusterName,
+        version: c.kubernetesVersion,
+        roleArn: clusterRole.arn,
+        vpcConfig: {
+          subnetIds: network.privateSubnetIds,
+          endpointPrivateAccess: c.endpoint.privateAccess,
+          endpointPublicAccess: publicCidrs.length > 0,
+          publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
+        },
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+        encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
+        enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+        tags,
+      },
+      { parent: this, protect: args.protect },
+    );
+
+    for (const [i, principalArn] of c.adminRoleArns.entries()) {
+      const entry = new aws.eks.AccessEntry(
+        `${name}-admin-${i}`,
+        { clusterName: cluster.name, principalArn, type: "STANDARD", tags },
+        parent,
+      );
+      new aws.eks.AccessPolicyAssociation(
+        `${name}-admin-${i}`,
+        {
+          clusterName: cluster.name,
+          principalArn: entry.principalArn,
+          policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+          accessScope: { type: "cluster" },
+        },
+        parent,
+      );
+    }
+
+    const nodeRole = new aws.iam.Role(
+      `${name}-node`,
+      { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")), tags },
+      parent,
+    );
+    // Only what the kubelet needs; the VPC CNI's own permissions go to its IRSA role.
+    for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"]) {
+      new aws.iam.RolePolicyAttachment(
+        `${name}-node-${policy}`,
+        {
+          role: nodeRole.name,
+          policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policy}`,
+        },
+        parent,
+      );
+    }
+
+    const nodeGroup = (group: "system" | "flink", g: NodeGroupConfig) => {
+      const template = new aws.ec2.LaunchTemplate(
+        `${name}-${group}`,
+        {
+          // IMDSv2 only, one hop: pods cannot reach the metadata service to borrow the node role.
+          metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+          blockDeviceMappings: [
+            {
+              deviceName: "/dev/xvda",
+              ebs: {
+                volumeSize: g.diskSizeGiB,
+                volumeType: "gp3",
+                encrypted: "true",
+                deleteOnTermination: "true",
+              },
+            },
+          ],
+          tagSpecifications: [
+            { resourceType: "instance", tags: { ...tags, Name: `${args.clusterName}-${group}` } },
+          ],
+          tags,
+        },
+        parent,
+      );
+      return new aws.eks.NodeGroup(
+        `${name}-${group}`,
+        {
+          clusterName: cluster.name,
+          nodeRoleArn: nodeRole.arn,
+          subnetIds: network.privateSubnetIds,
+          instanceTypes: g.instanceTypes,
+          capacityType: g.capacityType,
+          scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
+          launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
+          labels: { [group === "flink" ? FLINK_NODE_LABEL.key : SYSTEM_NODE_LABEL.key]: group },
+          taints:
+            group === "flink"
+              ? [{ key: FLINK_NODE_TAINT.key, value: FLINK_NODE_TAINT.value, effect: "NO_SCHEDULE" }]
+              : undefined,
+          updateConfig: { maxUnavailable: 1 },
+          tags,
+        },
+        // Desired size drifts with the autoscaler; a preview must not fight it.
+        { parent: this, ignoreChanges: ["scalingConfig.desiredSize"] },
+      );
+    };
+    const systemNodes = nodeGroup("system", c.nodeGroups.system);
+    nodeGroup("flink", c.nodeGroups.flink);
+
+    const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
+    const oidc = new aws.iam.OpenIdConnectProvider(
+      `${name}-oidc`,
+      { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags },
+      parent,
+    );
+
+    const irsaRole = (roleName: string, namespace: string, serviceAccount: string, policyArn: string) => {
+      const role = new aws.iam.Role(
+        `${name}-${roleName}`,
+        {
+          assumeRolePolicy: pulumi
+            .all([oidc.arn, issuerUrl])
+            .apply(([arn, url]) => JSON.stringify(irsaTrustPolicy(arn, url, namespace, serviceAccount))),
+          tags,
+        },
+        parent,
+      );
+      new aws.iam.RolePolicyAttachment(
+        `${name}-${roleName}`,
+        {
+          role: role.name,
+          policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policyArn}`,
+        },
+        parent,
+      );
+      return role;
+    };
+    const cniRole = irsaRole("vpc-cni", "kube-system", "aws-node", "AmazonEKS_CNI_Policy");
+    const ebsRole = irsaRole(
+      "ebs-csi",
+      "kube-system",
+      "ebs-csi-controller-sa",
+      "service-role/AmazonEBSCSIDriverPolicy",
+    );
+
+    const addonVersions = EKS_VERSIONS[c.kubernetesVersion];
+    const addon = (
+      addonName: EksAddonName,
+      roleArn?: pulumi.Output<string>,
+      dependsOn: pulumi.Resource[] = [],
+    ) =>
+      new aws.eks.Addon(
+        `${name}-${addonName}`,
+        {
+          clusterName: cluster.name,
+          addonName,
+          addonVersion: addonVersions[addonName],
+          serviceAccountRoleArn: roleArn,
+          resolveConflictsOnCreate: "OVERWRITE",
+          resolveConflictsOnUpdate: "PRESERVE",
+          tags,
+        },
+        { parent: this, dependsOn },
+      );
+    addon("vpc-cni", cniRole.arn);
+    addon("kube-proxy");
+    addon("coredns", undefined, [systemNodes]);
+    addon("aws-ebs-csi-driver", ebsRole.arn, [systemNodes]);
+
+    this.clusterName = cluster.name;
+    this.oidcProviderArn = oidc.arn;
+    this.oidcIssuerUrl = issuerUrl;
+    this.kubeconfig = pulumi.secret(
+      pulumi
+        .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])
+        .apply(([clusterName, endpoint, ca]) => buildKubeconfig(clusterName, endpoint, ca.data!, c.region)),
+    );
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { parent: this, dependsOn: [systemNodes] },
+    );
+
+    // The default class for every PVC (ZooKeeper, Prometheus): encrypted gp3, bound in the pod's zone.
+    new k8s.storage.v1.StorageClass(
+      `${name}-gp3`,
+      {
+        metadata: {
+          name: "gp3-encrypted",
+          annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+        },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+        reclaimPolicy: "Retain",
+      },
+      { parent: this, provider: this.provider },
+    );
+
+    this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
+  }
+}

@@ -1,0 +1,79 @@
+/** IAM policy documents for the cluster: pure data, so tests read them without Pulumi. */
+
+export type PolicyDocument = {
+  Version: "2012-10-17";
+  Statement: {
+    Sid?: string;
+    Effect: "Allow" | "Deny";
+    Principal?: Record<string, string | string[]> | "*";
+    Action: string | string[];
+    Resource?: string | string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+  }[];
+};
+
+export function serviceTrustPolicy(service: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  };
+}
+
+/**
+ * IRSA trust: only the named service account of the named namespace may assume the role,
+ * and only with a token minted for STS (`aud`).
+ */
+export function irsaTrustPolicy(
+  oidcProviderArn: string,
+  issuerUrl: string,
+  namespace: string,
+  serviceAccount: string,
+): PolicyDocument {
+  const issuer = issuerUrl.replace(/^https:\/\//, "");
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+            [`${issuer}:aud`]: "sts.amazonaws.com",
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** Key policy: the account administers the key; EKS uses it through the cluster role's grant. */
+export function kmsKeyPolicy(accountId: string, partition: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministration",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ],
+  };
+}
+
+/** The cluster role may use the secrets key for envelope encryption, nothing else. */
+export function clusterKmsPolicy(keyArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"],
+        Resource: keyArn,
+      },
+    ],
+  };
+}

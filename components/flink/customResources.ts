@@ -1,0 +1,105 @@
+/**
+ * FlinkDeployment, FlinkSessionJob and FlinkStateSnapshot objects (flink.apache.org/v1beta1)
+ * built from the model: pure, so tests read exactly what would be applied.
+ */
+import { FlinkClusterModel, JobModel, SessionJobModel, SnapshotModel } from "../../config/model";
+import { formatFlinkSize } from "../../config/units";
+import { FlinkVersion } from "../versions";
+import { FLINK_SERVICE_ACCOUNT } from "./rbac";
+
+export const FLINK_API_VERSION = "flink.apache.org/v1beta1";
+
+/** The CRD's `flinkVersion` enum value: 1.20 → v1_20. */
+export function crdFlinkVersion(version: FlinkVersion): string {
+  return `v${version.replace(".", "_")}`;
+}
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  spec: Record<string, unknown>;
+}
+
+function labels(component: string): Record<string, string> {
+  return { "app.kubernetes.io/part-of": "flink-platform", "app.kubernetes.io/component": component };
+}
+
+function jobSpec(job: JobModel): Record<string, unknown> {
+  return {
+    jarURI: job.jarURI,
+    ...(job.entryClass ? { entryClass: job.entryClass } : {}),
+    args: job.args,
+    parallelism: job.parallelism,
+    state: job.state,
+    upgradeMode: job.upgradeMode,
+    ...(job.initialSavepointPath ? { initialSavepointPath: job.initialSavepointPath } : {}),
+    ...(job.allowNonRestoredState !== undefined ? { allowNonRestoredState: job.allowNonRestoredState } : {}),
+  };
+}
+
+export function flinkDeployment(
+  cluster: FlinkClusterModel,
+  flinkConfiguration: Record<string, string>,
+  podTemplate: object,
+): K8sObject {
+  return {
+    apiVersion: FLINK_API_VERSION,
+    kind: "FlinkDeployment",
+    metadata: { name: cluster.name, namespace: cluster.namespace, labels: labels(cluster.kind) },
+    spec: {
+      image: cluster.image,
+      imagePullPolicy: "IfNotPresent",
+      flinkVersion: crdFlinkVersion(cluster.flinkVersion),
+      serviceAccount: FLINK_SERVICE_ACCOUNT,
+      mode: "native",
+      flinkConfiguration,
+      podTemplate,
+      jobManager: {
+        resource: { cpu: cluster.jobManager.cpu, memory: formatFlinkSize(cluster.jobManager.memoryBytes) },
+        replicas: cluster.jobManager.replicas,
+      },
+      taskManager: {
+        resource: { cpu: cluster.taskManager.cpu, memory: formatFlinkSize(cluster.taskManager.memoryBytes) },
+        // Without replicas the operator derives ⌈parallelism ÷ slots⌉ itself (the same number).
+        ...(cluster.taskManager.replicasExplicit ? { replicas: cluster.taskManager.replicas } : {}),
+      },
+      ...(cluster.job ? { job: jobSpec(cluster.job) } : {}),
+    },
+  };
+}
+
+export function flinkSessionJob(job: SessionJobModel): K8sObject {
+  return {
+    apiVersion: FLINK_API_VERSION,
+    kind: "FlinkSessionJob",
+    metadata: { name: job.name, namespace: job.namespace, labels: labels("session-job") },
+    spec: {
+      deploymentName: job.sessionCluster,
+      ...(Object.keys(job.flinkConfiguration).length ? { flinkConfiguration: job.flinkConfiguration } : {}),
+      job: jobSpec(job),
+    },
+  };
+}
+
+export function flinkStateSnapshot(snapshot: SnapshotModel): K8sObject {
+  return {
+    apiVersion: FLINK_API_VERSION,
+    kind: "FlinkStateSnapshot",
+    metadata: { name: snapshot.name, namespace: snapshot.namespace, labels: labels("snapshot") },
+    spec: {
+      jobReference: { kind: snapshot.jobKind, name: snapshot.job },
+      backoffLimit: snapshot.backoffLimit,
+      // The savepoint path is left to the job's configured savepoint directory.
+      ...(snapshot.type === "savepoint"
+        ? {
+            savepoint: {
+              formatType: snapshot.formatType,
+              disposeOnDelete: snapshot.disposeOnDelete,
+              alreadyExists: false,
+            },
+          }
+        : { checkpoint: {} }),
+    },
+  };
+}

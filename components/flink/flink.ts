@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { PlatformModel } from "../../config/model";
+import { HaSettings, S3Access } from "./flinkConfig";
+import { FlinkOperator } from "./operator";
+import { Placement } from "./podTemplate";
+import { FlinkWorkloads, NamespaceStorage } from "./workloads";
+
+export interface FlinkArgs {
+  model: PlatformModel;
+  storage: Record<string, NamespaceStorage>;
+  s3: S3Access;
+  ha: Record<string, HaSettings>;
+  flinkPlacement: Placement;
+  systemPlacement: Placement;
+  namespaceResources: Record<string, pulumi.Resource>;
+  provider: k8s.Provider;
+}
+
+/** The operator and every team namespace's Flink workloads. */
+export class Flink extends pulumi.ComponentResource {
+  readonly workloads: Record<string, FlinkWorkloads> = {};
+
+  constructor(name: string, args: FlinkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:flink:Flink", name, {}, opts);
+    const { model } = args;
+    const operator = new FlinkOperator(
+      `${name}-operator`,
+      {
+        config: model.operator,
+        watchNamespaces: model.namespaces.map((ns) => ns.name),
+        systemPlacement: args.systemPlacement,
+        provider: args.provider,
+      },
+      { parent: this },
+    );
+    for (const ns of model.namespaces) {
+      this.workloads[ns.name] = new FlinkWorkloads(
+        `${name}-${ns.name}`,
+        {
+          namespace: ns,
+          flink: model.flink,
+          storage: args.storage[ns.name],
+          s3: args.s3,
+          ha: args.ha[ns.name],
+          placement: args.flinkPlacement,
+          provider: args.provider,
+          operator: operator.ready,
+          namespaceResource: args.namespaceResources[ns.name],
+        },
+        { parent: this },
+      );
+    }
+    this.registerOutputs({});
+  }
+}

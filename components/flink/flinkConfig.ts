@@ -1,0 +1,191 @@
+/**
+ * Flink configuration per cluster, generated for its Flink version: 1.20 key names on 1.20
+ * and 2.x, the pre-1.20 names on 1.19, and nothing the operator forbids. All values strings.
+ */
+import { FlinkVersion } from "../versions";
+import { formatDuration } from "../../config/units";
+import { FlinkClusterModel } from "../../config/model";
+import { StackConfig } from "../../config/schema";
+
+export const METRICS_PORT = 9249;
+export const METRICS_PORT_NAME = "metrics";
+
+/** Where a namespace's state lives on the object store (s3:// URIs). */
+export interface StateLocations {
+  checkpoints: string;
+  savepoints: string;
+  ha: string;
+}
+
+/** How Flink reaches the object store. */
+export type S3Access =
+  | { kind: "irsa"; region: string }
+  /** In-cluster store: endpoint + path-style; credentials come from env vars set from a Secret. */
+  | { kind: "endpoint"; endpoint: string };
+
+export type HaSettings = { mode: "kubernetes" } | { mode: "zookeeper"; quorum: string } | { mode: "none" };
+
+/** Keys whose name changed; index = [<=1.19 name, >=1.20 name]. */
+const RENAMED = {
+  checkpointDir: ["state.checkpoints.dir", "execution.checkpointing.dir"],
+  savepointDir: ["state.savepoints.dir", "execution.checkpointing.savepoint-dir"],
+  incremental: ["state.backend.incremental", "execution.checkpointing.incremental"],
+  retained: ["state.checkpoints.num-retained", "execution.checkpointing.num-retained"],
+} as const;
+
+/** Keys Flink 2.0 removed (the pre-1.20 names and older aliases), with their replacement. */
+export const REMOVED_IN_2: Record<string, string> = {
+  "state.checkpoints.dir": "execution.checkpointing.dir",
+  "state.savepoints.dir": "execution.checkpointing.savepoint-dir",
+  "state.backend.incremental": "execution.checkpointing.incremental",
+  "state.checkpoints.num-retained": "execution.checkpointing.num-retained",
+  "state.backend": "state.backend.type",
+  "high-availability": "high-availability.type",
+  "restart-strategy": "restart-strategy.type",
+};
+
+/** Keys that only exist from 1.20 on. */
+export const INTRODUCED_IN_1_20: Record<string, string> = Object.fromEntries(
+  Object.values(RENAMED).map(([old, current]) => [current, old]),
+);
+
+/** Set by the operator; it refuses a FlinkDeployment that sets them. */
+export const OPERATOR_FORBIDDEN_KEYS = [
+  "kubernetes.namespace",
+  "kubernetes.cluster-id",
+  "high-availability.cluster-id",
+];
+
+export function isAtLeast(version: FlinkVersion, other: FlinkVersion): boolean {
+  const [a, b] = [version, other].map((v) => v.split(".").map(Number));
+  return a[0] !== b[0] ? a[0] > b[0] : a[1] >= b[1];
+}
+
+export function keyFor(version: FlinkVersion, key: keyof typeof RENAMED): string {
+  return RENAMED[key][isAtLeast(version, "1.20") ? 1 : 0];
+}
+
+export function checkpointDirKey(version: FlinkVersion): string {
+  return keyFor(version, "checkpointDir");
+}
+export function savepointDirKey(version: FlinkVersion): string {
+  return keyFor(version, "savepointDir");
+}
+
+/** Credentials provider class names: Flink 1.x bundles AWS SDK v1, 2.x the v2 SDK. */
+function credentialsProvider(version: FlinkVersion, access: S3Access): string {
+  const v2 = isAtLeast(version, "2.0");
+  if (access.kind === "irsa") {
+    return v2
+      ? "software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider"
+      : "com.amazonaws.auth.WebIdentityTokenCredentialsProvider";
+  }
+  return v2
+    ? "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider"
+    : "com.amazonaws.auth.EnvironmentVariableCredentialsProvider";
+}
+
+export interface FlinkConfigInput {
+  cluster: FlinkClusterModel;
+  flink: StackConfig["flink"];
+  state: StateLocations;
+  s3: S3Access;
+  ha: HaSettings;
+}
+
+/** The complete `flinkConfiguration` of one FlinkDeployment. */
+export function flinkConfiguration(input: FlinkConfigInput): Record<string, string> {
+  const { cluster, flink, state, s3, ha } = input;
+  const v = cluster.flinkVersion;
+  const cp = flink.checkpointing;
+  const rs = flink.restartStrategy;
+  const conf: Record<string, string> = {
+    "taskmanager.numberOfTaskSlots": String(cluster.taskSlots),
+    "state.backend.type": flink.stateBackend,
+    [keyFor(v, "checkpointDir")]: `${state.checkpoints}/${cluster.name}`,
+    [keyFor(v, "savepointDir")]: `${state.savepoints}/${cluster.name}`,
+    [keyFor(v, "incremental")]: String(cp.incremental && flink.stateBackend === "rocksdb"),
+    [keyFor(v, "retained")]: String(cp.retained),
+    "execution.checkpointing.interval": formatDuration(cp.interval),
+    "execution.checkpointing.mode": cp.mode,
+    "execution.checkpointing.timeout": formatDuration(cp.timeout),
+    "execution.checkpointing.min-pause": formatDuration(cp.minPause),
+    "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
+    "restart-strategy.type": rs.type,
+    ...restartStrategy(rs),
+    "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+    "metrics.reporter.prom.port": String(METRICS_PORT),
+    "fs.s3a.aws.credentials.provider": credentialsProvider(v, s3),
+    ...(s3.kind === "endpoint"
+      ? { "s3.endpoint": s3.endpoint, "s3.path.style.access": "true" }
+      : { "fs.s3a.endpoint.region": s3.region }),
+    ...haConfiguration(cluster, state, ha),
+    ...savepointHistory(flink),
+    ...(cluster.autoscaler ? autoscalerConfiguration(cluster.autoscaler) : {}),
+    // The user's own settings win; admission checks refuse the keys that must not be set.
+    ...cluster.flinkConfiguration,
+  };
+  return Object.fromEntries(Object.entries(conf).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function restartStrategy(rs: StackConfig["flink"]["restartStrategy"]): Record<string, string> {
+  switch (rs.type) {
+    case "exponential-delay":
+      return {
+        "restart-strategy.exponential-delay.initial-backoff": formatDuration(rs.delay),
+        "restart-strategy.exponential-delay.max-backoff": formatDuration(rs.maxDelay),
+        "restart-strategy.exponential-delay.attempts-before-reset-backoff": String(rs.attempts),
+      };
+    case "fixed-delay":
+      return {
+        "restart-strategy.fixed-delay.attempts": String(rs.attempts),
+        "restart-strategy.fixed-delay.delay": formatDuration(rs.delay),
+      };
+    case "failure-rate":
+      return {
+        "restart-strategy.failure-rate.max-failures-per-interval": String(rs.attempts),
+        "restart-strategy.failure-rate.failure-rate-interval": formatDuration(rs.maxDelay),
+        "restart-strategy.failure-rate.delay": formatDuration(rs.delay),
+      };
+  }
+}
+
+function haConfiguration(
+  cluster: FlinkClusterModel,
+  state: StateLocations,
+  ha: HaSettings,
+): Record<string, string> {
+  if (ha.mode === "none") return {};
+  const common = {
+    "high-availability.type": ha.mode,
+    "high-availability.storageDir": `${state.ha}/${cluster.name}`,
+  };
+  return ha.mode === "kubernetes"
+    ? common
+    : {
+        ...common,
+        "high-availability.zookeeper.quorum": ha.quorum,
+        "high-availability.zookeeper.path.root": `/flink/${cluster.namespace}/${cluster.name}`,
+      };
+}
+
+function savepointHistory(flink: StackConfig["flink"]): Record<string, string> {
+  const sp = flink.savepoints;
+  return {
+    ...(sp.periodicInterval
+      ? { "kubernetes.operator.periodic.savepoint.interval": formatDuration(sp.periodicInterval) }
+      : {}),
+    "kubernetes.operator.savepoint.history.max.age": formatDuration(sp.historyMaxAge),
+    "kubernetes.operator.savepoint.history.max.count": String(sp.historyMaxCount),
+  };
+}
+
+function autoscalerConfiguration(a: NonNullable<FlinkClusterModel["autoscaler"]>): Record<string, string> {
+  return {
+    "job.autoscaler.enabled": String(a.enabled),
+    "job.autoscaler.utilization.target": String(a.targetUtilization),
+    "job.autoscaler.stabilization.interval": formatDuration(a.stabilizationIntervalMs),
+    "job.autoscaler.metrics.window": formatDuration(a.metricsWindowMs),
+    ...(a.maxParallelism ? { "job.autoscaler.vertex.max-parallelism": String(a.maxParallelism) } : {}),
+  };
+}

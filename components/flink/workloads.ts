@@ -1,0 +1,114 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { NamespaceModel, PlatformModel } from "../../config/model";
+import { flinkConfiguration, HaSettings, S3Access, StateLocations } from "./flinkConfig";
+import { flinkDeployment, flinkSessionJob, flinkStateSnapshot, K8sObject } from "./customResources";
+import { Placement, podTemplate } from "./podTemplate";
+import { FLINK_SERVICE_ACCOUNT, flinkRoleRules } from "./rbac";
+
+export interface NamespaceStorage {
+  locations: StateLocations;
+  /** IRSA role for the namespace's Flink service account (S3 on EKS). */
+  roleArn?: pulumi.Output<string>;
+  /** Secret with object-store credentials (in-cluster store). */
+  credentialsSecret?: string;
+}
+
+export interface FlinkWorkloadsArgs {
+  namespace: NamespaceModel;
+  flink: PlatformModel["flink"];
+  storage: NamespaceStorage;
+  s3: S3Access;
+  ha: HaSettings;
+  placement: Placement;
+  provider: k8s.Provider;
+  /** The operator release: its CRDs must exist before any Flink resource. */
+  operator: pulumi.Resource;
+  /** The namespace itself (created by governance). */
+  namespaceResource: pulumi.Resource;
+}
+
+/**
+ * One team namespace's Flink: its service account (IRSA-annotated on EKS) with a
+ * least-privilege Role, a FlinkDeployment per application job and session cluster, a
+ * FlinkSessionJob per session job, and a FlinkStateSnapshot per declared snapshot.
+ */
+export class FlinkWorkloads extends pulumi.ComponentResource {
+  /** The objects as applied, keyed `<kind>/<name>`, for reports and tests. */
+  readonly objects: Record<string, K8sObject> = {};
+
+  constructor(name: string, args: FlinkWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:flink:FlinkWorkloads", name, {}, opts);
+    const ns = args.namespace;
+    const k8sOpts = { parent: this, provider: args.provider, dependsOn: [args.namespaceResource] };
+
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      {
+        metadata: {
+          name: FLINK_SERVICE_ACCOUNT,
+          namespace: ns.name,
+          ...(args.storage.roleArn
+            ? { annotations: { "eks.amazonaws.com/role-arn": args.storage.roleArn } }
+            : {}),
+        },
+      },
+      k8sOpts,
+    );
+    const role = new k8s.rbac.v1.Role(
+      `${name}-role`,
+      {
+        metadata: { name: "flink", namespace: ns.name },
+        rules: flinkRoleRules(args.ha.mode === "kubernetes"),
+      },
+      k8sOpts,
+    );
+    const binding = new k8s.rbac.v1.RoleBinding(
+      `${name}-role-binding`,
+      {
+        metadata: { name: "flink", namespace: ns.name },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "flink" },
+        subjects: [{ kind: "ServiceAccount", name: FLINK_SERVICE_ACCOUNT, namespace: ns.name }],
+      },
+      { ...k8sOpts, dependsOn: [role, sa] },
+    );
+
+    const crOpts = { parent: this, provider: args.provider, dependsOn: [args.operator, binding] };
+    const apply = (object: K8sObject, dependsOn: pulumi.Resource[] = []) => {
+      this.objects[`${object.kind}/${object.metadata.name}`] = object;
+      return new k8s.apiextensions.CustomResource(
+        `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
+        object,
+        { ...crOpts, dependsOn: [...crOpts.dependsOn, ...dependsOn] },
+      );
+    };
+
+    const deployments = new Map<string, pulumi.Resource>();
+    for (const cluster of ns.flinkClusters) {
+      const conf = flinkConfiguration({
+        cluster,
+        flink: args.flink,
+        state: args.storage.locations,
+        s3: args.s3,
+        ha: args.ha,
+      });
+      const template = podTemplate({
+        clusterName: cluster.name,
+        flinkVersion: cluster.flinkVersion,
+        priorityClassName: `flink-${ns.priority}`,
+        placement: args.placement,
+        credentialsSecret: args.storage.credentialsSecret,
+      });
+      deployments.set(cluster.name, apply(flinkDeployment(cluster, conf, template)));
+    }
+    const sessionJobs = new Map<string, pulumi.Resource>();
+    for (const job of ns.sessionJobs) {
+      sessionJobs.set(job.name, apply(flinkSessionJob(job), [deployments.get(job.sessionCluster)!]));
+    }
+    for (const snapshot of ns.snapshots) {
+      const target = snapshot.jobKind === "FlinkSessionJob" ? sessionJobs : deployments;
+      apply(flinkStateSnapshot(snapshot), [target.get(snapshot.job)!]);
+    }
+    this.registerOutputs({});
+  }
+}

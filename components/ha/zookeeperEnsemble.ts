@@ -1,0 +1,231 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { StackConfig } from "../../config/schema";
+import { formatQuantity } from "../../config/units";
+import { ZOOKEEPER_IMAGE } from "../versions";
+import { containerResources, restrictedContainerSecurity, restrictedPodSecurity } from "../kube/podSecurity";
+import { Placement } from "../flink/podTemplate";
+import {
+  ZOOKEEPER_CLIENT_PORT,
+  ZOOKEEPER_HEADLESS,
+  ZOOKEEPER_NAME,
+  ZOOKEEPER_NAMESPACE,
+  quorumSize,
+  quorumString,
+  zooServers,
+} from "./quorum";
+
+export interface ZooKeeperEnsembleArgs {
+  config: StackConfig["ha"]["zookeeper"];
+  /** Only these namespaces may reach the client port. */
+  clientNamespaces: string[];
+  /** Production: members must land on distinct nodes (required, not preferred). */
+  strictSpread: boolean;
+  placement: Placement;
+  storageClass?: string;
+  provider: k8s.Provider;
+}
+
+/**
+ * ZooKeeper run by the platform itself: a StatefulSet of an odd number of members with stable
+ * identities, persistent data, probes, spread over nodes and zones, a disruption budget that
+ * keeps a majority, and a network policy that admits only the Flink namespaces.
+ */
+export class ZooKeeperEnsemble extends pulumi.ComponentResource {
+  /** `high-availability.zookeeper.quorum` for Flink. */
+  readonly quorum: string;
+  readonly namespace = ZOOKEEPER_NAMESPACE;
+
+  constructor(name: string, args: ZooKeeperEnsembleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:ha:ZooKeeperEnsemble", name, {}, opts);
+    const c = args.config;
+    const labels = {
+      "app.kubernetes.io/name": ZOOKEEPER_NAME,
+      "app.kubernetes.io/part-of": "flink-platform",
+    };
+    const k8sOpts = { parent: this, provider: args.provider };
+
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: ZOOKEEPER_NAMESPACE,
+          labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+        },
+      },
+      k8sOpts,
+    );
+    const inNs = { ...k8sOpts, dependsOn: [ns] };
+    const ports = [
+      { name: "client", port: ZOOKEEPER_CLIENT_PORT },
+      { name: "follower", port: 2888 },
+      { name: "election", port: 3888 },
+    ];
+
+    new k8s.core.v1.Service(
+      `${name}-headless`,
+      {
+        metadata: { name: ZOOKEEPER_HEADLESS, namespace: ZOOKEEPER_NAMESPACE, labels },
+        spec: {
+          clusterIP: "None",
+          // Members must find each other before they are ready, or the first election never happens.
+          publishNotReadyAddresses: true,
+          selector: labels,
+          ports: ports.map((p) => ({ ...p, targetPort: p.name })),
+        },
+      },
+      inNs,
+    );
+    new k8s.core.v1.Service(
+      `${name}-client`,
+      {
+        metadata: { name: `${ZOOKEEPER_NAME}-client`, namespace: ZOOKEEPER_NAMESPACE, labels },
+        spec: {
+          selector: labels,
+          ports: [{ name: "client", port: ZOOKEEPER_CLIENT_PORT, targetPort: "client" }],
+        },
+      },
+      inNs,
+    );
+
+    const antiAffinityTerm = {
+      labelSelector: { matchLabels: labels },
+      topologyKey: "kubernetes.io/hostname",
+    };
+    new k8s.apps.v1.StatefulSet(
+      `${name}-members`,
+      {
+        metadata: { name: ZOOKEEPER_NAME, namespace: ZOOKEEPER_NAMESPACE, labels },
+        spec: {
+          replicas: c.replicas,
+          serviceName: ZOOKEEPER_HEADLESS,
+          podManagementPolicy: "Parallel",
+          updateStrategy: { type: "RollingUpdate" },
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              securityContext: restrictedPodSecurity(1000),
+              automountServiceAccountToken: false,
+              ...(args.placement.nodeSelector ? { nodeSelector: args.placement.nodeSelector } : {}),
+              affinity: {
+                podAntiAffinity: args.strictSpread
+                  ? { requiredDuringSchedulingIgnoredDuringExecution: [antiAffinityTerm] }
+                  : {
+                      preferredDuringSchedulingIgnoredDuringExecution: [
+                        { weight: 100, podAffinityTerm: antiAffinityTerm },
+                      ],
+                    },
+              },
+              topologySpreadConstraints: [
+                {
+                  maxSkew: 1,
+                  topologyKey: "topology.kubernetes.io/zone",
+                  whenUnsatisfiable: args.strictSpread ? "DoNotSchedule" : "ScheduleAnyway",
+                  labelSelector: { matchLabels: labels },
+                },
+              ],
+              containers: [
+                {
+                  name: "zookeeper",
+                  image: ZOOKEEPER_IMAGE,
+                  // Member id from the StatefulSet ordinal (zookeeper-2 → myid 3).
+                  command: ["/bin/bash", "-c"],
+                  args: [
+                    "export ZOO_MY_ID=$((${HOSTNAME##*-} + 1)) && exec /docker-entrypoint.sh zkServer.sh start-foreground",
+                  ],
+                  env: [
+                    { name: "ZOO_SERVERS", value: zooServers(c.replicas) },
+                    { name: "ZOO_STANDALONE_ENABLED", value: String(c.replicas === 1) },
+                    { name: "ZOO_4LW_COMMANDS_WHITELIST", value: "srvr,ruok,mntr" },
+                    { name: "ZOO_AUTOPURGE_PURGEINTERVAL", value: "1" },
+                    { name: "ZOO_AUTOPURGE_SNAPRETAINCOUNT", value: "5" },
+                  ],
+                  ports: ports.map((p) => ({ name: p.name, containerPort: p.port })),
+                  readinessProbe: {
+                    exec: { command: ["zkServer.sh", "status"] },
+                    initialDelaySeconds: 10,
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                  },
+                  livenessProbe: {
+                    tcpSocket: { port: "client" },
+                    initialDelaySeconds: 30,
+                    periodSeconds: 15,
+                    timeoutSeconds: 5,
+                  },
+                  resources: containerResources(c.cpu, c.memory),
+                  securityContext: restrictedContainerSecurity(),
+                  volumeMounts: [
+                    { name: "data", mountPath: "/data" },
+                    { name: "data", mountPath: "/datalog", subPath: "datalog" },
+                  ],
+                },
+              ],
+            },
+          },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: "data", labels },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                storageClassName: args.storageClass,
+                resources: { requests: { storage: formatQuantity(c.storageSize) } },
+              },
+            },
+          ],
+        },
+      },
+      inNs,
+    );
+
+    // Voluntary disruptions (drains, upgrades) may never take the ensemble below a majority.
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      {
+        metadata: { name: ZOOKEEPER_NAME, namespace: ZOOKEEPER_NAMESPACE, labels },
+        spec: { minAvailable: quorumSize(c.replicas), selector: { matchLabels: labels } },
+      },
+      inNs,
+    );
+
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-netpol`,
+      {
+        metadata: { name: ZOOKEEPER_NAME, namespace: ZOOKEEPER_NAMESPACE, labels },
+        spec: {
+          podSelector: { matchLabels: labels },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              // Flink JobManagers and TaskManagers of the team namespaces, client port only.
+              from: [
+                {
+                  namespaceSelector: {
+                    matchExpressions: [
+                      {
+                        key: "kubernetes.io/metadata.name",
+                        operator: "In",
+                        values: [...args.clientNamespaces].sort(),
+                      },
+                    ],
+                  },
+                },
+              ],
+              ports: [{ port: ZOOKEEPER_CLIENT_PORT, protocol: "TCP" }],
+            },
+            {
+              // Peers: quorum traffic, leader election and each other's client port.
+              from: [{ podSelector: { matchLabels: labels } }],
+              ports: ports.map((p) => ({ port: p.port, protocol: "TCP" })),
+            },
+          ],
+        },
+      },
+      inNs,
+    );
+
+    this.quorum = quorumString(c.replicas);
+    this.registerOutputs({ quorum: this.quorum });
+  }
+}

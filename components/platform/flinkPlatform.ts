@@ -1,0 +1,119 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import { PlatformModel } from "../../config/model";
+import { EksCluster, FLINK_NODE_LABEL, FLINK_NODE_TAINT, SYSTEM_NODE_LABEL } from "../cluster/eksCluster";
+import { ExistingCluster } from "../cluster/existingCluster";
+import { Placement } from "../flink/podTemplate";
+import { Flink } from "../flink/flink";
+import { Governance } from "../governance/governance";
+import { HighAvailability } from "../ha/highAvailability";
+import { Monitoring } from "../monitoring/monitoring";
+import { Storage } from "../storage/storage";
+
+/**
+ * The whole Flink platform for one environment: cluster, governance (namespaces and
+ * quotas), storage, HA, the operator with every team's Flink workloads, and monitoring.
+ */
+export class FlinkPlatform extends pulumi.ComponentResource {
+  /** Kubeconfig for the EKS cluster (secret); undefined for an existing cluster. */
+  readonly kubeconfig?: pulumi.Output<string>;
+  readonly clusterName?: pulumi.Output<string>;
+  readonly stateBucket: pulumi.Output<string>;
+  /** Per namespace: where checkpoints, savepoints and HA metadata live. */
+  readonly stateLocations: Record<string, { checkpoints: string; savepoints: string; ha: string }>;
+  readonly zookeeperQuorum?: string;
+
+  constructor(name: string, model: PlatformModel, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:platform:FlinkPlatform", name, {}, opts);
+    const env = model.environment;
+    const tags = { "flink-platform/environment": env.name, "flink-platform/managed-by": "pulumi" };
+    const production = env.tier === "production";
+
+    let provider: k8s.Provider;
+    let flinkPlacement: Placement = {};
+    let systemPlacement: Placement = {};
+    let storageClass: string | undefined;
+    let oidc: { providerArn: pulumi.Output<string>; issuerUrl: pulumi.Output<string> } | undefined;
+    let awsProvider: aws.Provider | undefined;
+
+    if (model.cluster.provider === "eks") {
+      awsProvider = new aws.Provider(
+        `${name}-aws`,
+        { region: model.cluster.region as aws.Region, defaultTags: { tags } },
+        { parent: this },
+      );
+      const cluster = new EksCluster(
+        `${name}-cluster`,
+        { clusterName: `flink-${env.name}`, config: model.cluster, protect: production, tags },
+        { parent: this, providers: { aws: awsProvider } },
+      );
+      provider = cluster.provider;
+      this.kubeconfig = cluster.kubeconfig;
+      this.clusterName = cluster.clusterName;
+      oidc = { providerArn: cluster.oidcProviderArn, issuerUrl: cluster.oidcIssuerUrl };
+      flinkPlacement = {
+        nodeSelector: { [FLINK_NODE_LABEL.key]: FLINK_NODE_LABEL.value },
+        tolerations: [{ ...FLINK_NODE_TAINT, operator: "Equal" }],
+      };
+      systemPlacement = { nodeSelector: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value } };
+    } else {
+      const cluster = new ExistingCluster(
+        `${name}-cluster`,
+        { kubeconfig: model.cluster.kubeconfig, context: model.cluster.context },
+        { parent: this },
+      );
+      provider = cluster.provider;
+      storageClass = model.cluster.storageClass;
+    }
+
+    const governance = new Governance(
+      `${name}-governance`,
+      { namespaces: model.namespaces, provider },
+      { parent: this },
+    );
+    const storage = new Storage(
+      `${name}-storage`,
+      {
+        model,
+        provider,
+        oidc,
+        storageClass,
+        namespaceResources: Object.values(governance.namespaces),
+        tags,
+      },
+      { parent: this, ...(awsProvider ? { providers: { aws: awsProvider } } : {}) },
+    );
+    const ha = new HighAvailability(
+      `${name}-ha`,
+      { model, placement: systemPlacement, storageClass, provider },
+      { parent: this },
+    );
+    new Flink(
+      `${name}-flink`,
+      {
+        model,
+        storage: storage.namespaces,
+        s3: storage.s3Access,
+        ha: ha.settings,
+        flinkPlacement,
+        systemPlacement,
+        namespaceResources: governance.namespaces,
+        provider,
+      },
+      { parent: this },
+    );
+    new Monitoring(
+      `${name}-monitoring`,
+      { config: model.monitoring, secrets: model.secrets, provider },
+      { parent: this },
+    );
+
+    this.stateBucket = storage.bucket;
+    this.stateLocations = Object.fromEntries(
+      Object.entries(storage.namespaces).map(([ns, s]) => [ns, s.locations]),
+    );
+    this.zookeeperQuorum = ha.zookeeper?.quorum;
+    this.registerOutputs({ stateBucket: this.stateBucket, kubeconfig: this.kubeconfig });
+  }
+}

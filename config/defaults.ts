@@ -1,0 +1,58 @@
+/**
+ * Per-tier defaults. Production is stricter: HA on with standby JobManagers, stateful
+ * upgrades, the operator webhook, longer retention, mandatory policies.
+ */
+export type Tier = "development" | "production";
+
+export const TIER_DEFAULTS = {
+  development: {
+    natGateways: "single",
+    haMode: "none",
+    jobManagerReplicas: 1,
+    zookeeperReplicas: 1,
+    operatorWebhook: false,
+    operatorReplicas: 1,
+    upgradeMode: "last-state",
+    checkpointInterval: "30 s",
+    retainedCheckpoints: 1,
+    savepointHistoryMaxAge: "1 d",
+    savepointHistoryMaxCount: 3,
+    noncurrentVersionExpirationDays: 7,
+    quotaPods: 50,
+    namespacePriority: "standard",
+    metricsRetention: "3 d",
+    metricsStorage: "10Gi",
+    alertRestartsPer15m: 5,
+    alertCheckpointDurationSeconds: 120,
+    policyEnforcement: "advisory",
+    maxContainerCpu: 4,
+    maxContainerMemory: "8Gi",
+    maxTaskManagers: 10,
+    maxParallelism: 64,
+  },
+  production: {
+    natGateways: "per-az",
+    haMode: "kubernetes",
+    jobManagerReplicas: 2,
+    zookeeperReplicas: 3,
+    operatorWebhook: true,
+    operatorReplicas: 2,
+    upgradeMode: "savepoint",
+    checkpointInterval: "60 s",
+    retainedCheckpoints: 3,
+    savepointHistoryMaxAge: "7 d",
+    savepointHistoryMaxCount: 10,
+    noncurrentVersionExpirationDays: 30,
+    quotaPods: 200,
+    namespacePriority: "critical",
+    metricsRetention: "15 d",
+    metricsStorage: "100Gi",
+    alertRestartsPer15m: 2,
+    alertCheckpointDurationSeconds: 300,
+    policyEnforcement: "mandatory",
+    maxContainerCpu: 8,
+    maxContainerMemory: "32Gi",
+    maxTaskManagers: 50,
+    maxParallelism: 512,
+  },
+} as const;

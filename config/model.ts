@@ -1,0 +1,280 @@
+/**
+ * The resolved platform model: stack config with every inheritance made explicit (a job's
+ * resources, version, image and HA mode), so components never look anything up twice.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { FLINK_IMAGES, FlinkVersion } from "../components/versions";
+import { taskManagersFor } from "../components/flink/capacity";
+import { Tier } from "./defaults";
+import { PathSegment } from "./problems";
+import {
+  ApplicationJobConfig,
+  HaMode,
+  NamespaceConfig,
+  SessionClusterConfig,
+  SessionJobConfig,
+  StackConfig,
+  UpgradeMode,
+} from "./schema";
+
+export interface ProcessSpec {
+  cpu: number;
+  memoryBytes: number;
+  replicas: number;
+}
+
+export interface JobModel {
+  jarURI: string;
+  entryClass?: string;
+  args: string[];
+  parallelism: number;
+  state: "running" | "suspended";
+  upgradeMode: UpgradeMode;
+  initialSavepointPath?: string;
+  allowNonRestoredState?: boolean;
+}
+
+export interface AutoscalerModel {
+  enabled: boolean;
+  targetUtilization: number;
+  stabilizationIntervalMs: number;
+  metricsWindowMs: number;
+  maxParallelism?: number;
+}
+
+/** One FlinkDeployment: an application job or a session cluster. */
+export interface FlinkClusterModel {
+  name: string;
+  namespace: string;
+  kind: "application" | "session";
+  flinkVersion: FlinkVersion;
+  image: string;
+  taskSlots: number;
+  jobManager: ProcessSpec;
+  /** `replicasExplicit`: the user set replicas; otherwise derived from parallelism. */
+  taskManager: ProcessSpec & { replicasExplicit: boolean };
+  job?: JobModel;
+  autoscaler?: AutoscalerModel;
+  /** The user's own Flink settings for this cluster (stack-wide, then per-cluster). */
+  flinkConfiguration: Record<string, string>;
+  haMode: HaMode;
+  /** Where this cluster is declared, for error messages. */
+  path: PathSegment[];
+}
+
+export interface SessionJobModel extends JobModel {
+  name: string;
+  namespace: string;
+  sessionCluster: string;
+  flinkConfiguration: Record<string, string>;
+  path: PathSegment[];
+}
+
+export interface SnapshotModel {
+  name: string;
+  namespace: string;
+  jobKind: "FlinkDeployment" | "FlinkSessionJob";
+  job: string;
+  type: "savepoint" | "checkpoint";
+  formatType: "CANONICAL" | "NATIVE";
+  disposeOnDelete: boolean;
+  backoffLimit: number;
+}
+
+export interface NamespaceModel {
+  name: string;
+  quota: NamespaceConfig["quota"];
+  priority: NamespaceConfig["priority"];
+  haMode: HaMode;
+  flinkClusters: FlinkClusterModel[];
+  sessionJobs: SessionJobModel[];
+  snapshots: SnapshotModel[];
+}
+
+export interface PlatformModel {
+  environment: { name: string; tier: Tier };
+  cluster: StackConfig["cluster"];
+  storage: StackConfig["storage"];
+  ha: StackConfig["ha"];
+  operator: StackConfig["operator"];
+  flink: StackConfig["flink"];
+  monitoring: StackConfig["monitoring"];
+  policy: StackConfig["policy"];
+  namespaces: NamespaceModel[];
+  /** Secret config values referenced by the model (alert receiver URLs), keyed by config key. */
+  secrets: Record<string, pulumi.Output<string>>;
+}
+
+export function resolveModel(
+  stack: StackConfig,
+  secrets: Record<string, pulumi.Output<string>> = {},
+): PlatformModel {
+  return {
+    environment: stack.environment,
+    cluster: stack.cluster,
+    storage: stack.storage,
+    ha: stack.ha,
+    operator: stack.operator,
+    flink: stack.flink,
+    monitoring: stack.monitoring,
+    policy: stack.policy,
+    namespaces: stack.namespaces.map((ns, i) => resolveNamespace(stack, ns, ["namespaces", i])),
+    secrets,
+  };
+}
+
+function resolveNamespace(stack: StackConfig, ns: NamespaceConfig, path: PathSegment[]): NamespaceModel {
+  const haMode = ns.ha?.mode ?? stack.ha.mode;
+  const sessionJobs = ns.sessionJobs.map((job, i) =>
+    resolveSessionJob(stack, ns, job, [...path, "sessionJobs", i]),
+  );
+  const sessionJobNames = new Set(sessionJobs.map((j) => j.name));
+  return {
+    name: ns.name,
+    quota: ns.quota,
+    priority: ns.priority,
+    haMode,
+    flinkClusters: [
+      ...ns.jobs.map((job, i) => resolveApplication(stack, ns.name, haMode, job, [...path, "jobs", i])),
+      ...ns.sessionClusters.map((sc, i) =>
+        resolveSession(stack, ns.name, haMode, sc, sessionJobs, [...path, "sessionClusters", i]),
+      ),
+    ],
+    sessionJobs,
+    snapshots: ns.snapshots.map((s) => ({
+      name: s.name,
+      namespace: ns.name,
+      jobKind: sessionJobNames.has(s.job) ? "FlinkSessionJob" : "FlinkDeployment",
+      job: s.job,
+      type: s.type,
+      formatType: s.formatType,
+      disposeOnDelete: s.disposeOnDelete,
+      backoffLimit: s.backoffLimit,
+    })),
+  };
+}
+
+type ClusterBase = Pick<FlinkClusterModel, "flinkVersion" | "image" | "taskSlots" | "jobManager" | "haMode">;
+
+function clusterBase(
+  stack: StackConfig,
+  haMode: HaMode,
+  c: ApplicationJobConfig | SessionClusterConfig,
+): ClusterBase {
+  const flinkVersion = c.flinkVersion ?? stack.flink.version;
+  const defaultJmReplicas = haMode === "none" ? 1 : stack.ha.jobManagerReplicas;
+  return {
+    flinkVersion,
+    image:
+      c.image ??
+      (flinkVersion === stack.flink.version && stack.flink.image
+        ? stack.flink.image
+        : FLINK_IMAGES[flinkVersion]),
+    taskSlots: c.taskSlots ?? stack.flink.taskSlots,
+    jobManager: {
+      cpu: c.jobManager.cpu ?? stack.flink.jobManager.cpu,
+      memoryBytes: c.jobManager.memory ?? stack.flink.jobManager.memory,
+      replicas: c.jobManager.replicas ?? defaultJmReplicas,
+    },
+    haMode,
+  };
+}
+
+function jobModel(
+  stack: StackConfig,
+  job: ApplicationJobConfig | SessionJobConfig,
+  session = false,
+): JobModel {
+  // The operator has no last-state upgrades for session jobs; they fall back to savepoint.
+  const defaultUpgradeMode =
+    session && stack.flink.upgradeMode === "last-state" ? "savepoint" : stack.flink.upgradeMode;
+  return {
+    jarURI: job.jarURI,
+    entryClass: job.entryClass,
+    args: job.args,
+    parallelism: job.parallelism,
+    state: job.state,
+    upgradeMode: job.upgradeMode ?? defaultUpgradeMode,
+    initialSavepointPath: job.initialSavepointPath,
+    allowNonRestoredState: job.allowNonRestoredState,
+  };
+}
+
+function resolveApplication(
+  stack: StackConfig,
+  namespace: string,
+  haMode: HaMode,
+  job: ApplicationJobConfig,
+  path: PathSegment[],
+): FlinkClusterModel {
+  const base = clusterBase(stack, haMode, job);
+  const a = job.autoscaler;
+  return {
+    name: job.name,
+    namespace,
+    kind: "application",
+    ...base,
+    taskManager: {
+      cpu: job.taskManager.cpu ?? stack.flink.taskManager.cpu,
+      memoryBytes: job.taskManager.memory ?? stack.flink.taskManager.memory,
+      replicas: job.taskManager.replicas ?? taskManagersFor(job.parallelism, base.taskSlots),
+      replicasExplicit: job.taskManager.replicas !== undefined,
+    },
+    job: jobModel(stack, job),
+    autoscaler: a && {
+      enabled: a.enabled,
+      targetUtilization: a.targetUtilization,
+      stabilizationIntervalMs: a.stabilizationInterval,
+      metricsWindowMs: a.metricsWindow,
+      maxParallelism: a.maxParallelism,
+    },
+    flinkConfiguration: { ...stack.flink.flinkConfiguration, ...job.flinkConfiguration },
+    path,
+  };
+}
+
+function resolveSession(
+  stack: StackConfig,
+  namespace: string,
+  haMode: HaMode,
+  sc: SessionClusterConfig,
+  sessionJobs: SessionJobModel[],
+  path: PathSegment[],
+): FlinkClusterModel {
+  const base = clusterBase(stack, haMode, sc);
+  // Session jobs share the cluster's TaskManagers, so the demand is the sum of their slots.
+  const slotsNeeded = sessionJobs
+    .filter((j) => j.sessionCluster === sc.name)
+    .reduce((sum, j) => sum + j.parallelism, 0);
+  return {
+    name: sc.name,
+    namespace,
+    kind: "session",
+    ...base,
+    taskManager: {
+      cpu: sc.taskManager.cpu ?? stack.flink.taskManager.cpu,
+      memoryBytes: sc.taskManager.memory ?? stack.flink.taskManager.memory,
+      replicas:
+        sc.taskManager.replicas ?? (slotsNeeded > 0 ? taskManagersFor(slotsNeeded, base.taskSlots) : 0),
+      replicasExplicit: sc.taskManager.replicas !== undefined,
+    },
+    flinkConfiguration: { ...stack.flink.flinkConfiguration, ...sc.flinkConfiguration },
+    path,
+  };
+}
+
+function resolveSessionJob(
+  stack: StackConfig,
+  ns: NamespaceConfig,
+  job: SessionJobConfig,
+  path: PathSegment[],
+): SessionJobModel {
+  return {
+    name: job.name,
+    namespace: ns.name,
+    sessionCluster: job.sessionCluster,
+    ...jobModel(stack, job, true),
+    flinkConfiguration: job.flinkConfiguration,
+    path,
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Rules that span several keys: uniqueness, references, sizes that must agree, and what
+ * production refuses. Each returns problems; none throws.
+ */
+import { EksClusterConfig, StackConfig } from "./schema";
+import { Problem, PathSegment, problem } from "./problems";
+
+export function crossFieldProblems(stack: StackConfig, secretKeys: ReadonlySet<string>): Problem[] {
+  return [
+    ...uniqueNames(stack.namespaces, ["namespaces"], "namespace"),
+    ...stack.namespaces.flatMap((ns, i) => namespaceProblems(stack, ns, ["namespaces", i])),
+    ...clusterProblems(stack),
+    ...haProblems(stack),
+    ...uniqueNames(stack.monitoring.receivers, ["monitoring", "receivers"], "receiver"),
+    ...stack.monitoring.receivers.flatMap((r, i) =>
+      secretKeys.has(r.secretKey)
+        ? []
+        : [
+            problem(
+              ["monitoring", "receivers", i, "secretKey"],
+              `no secret config key "${r.secretKey}": set it with ` +
+                `\`pulumi config set --secret flink-platform:${r.secretKey} <url>\``,
+            ),
+          ],
+    ),
+  ];
+}
+
+function uniqueNames(items: readonly { name: string }[], path: PathSegment[], what: string): Problem[] {
+  const seen = new Map<string, number>();
+  return items.flatMap((item, i) => {
+    const first = seen.get(item.name);
+    if (first === undefined) {
+      seen.set(item.name, i);
+      return [];
+    }
+    return [problem([...path, i, "name"], `duplicate ${what} name "${item.name}" (also at index ${first})`)];
+  });
+}
+
+type Namespace = StackConfig["namespaces"][number];
+
+function namespaceProblems(stack: StackConfig, ns: Namespace, path: PathSegment[]): Problem[] {
+  const production = stack.environment.tier === "production";
+  const problems: Problem[] = [];
+
+  // Jobs and session clusters are both FlinkDeployments in one namespace: one name space.
+  const deployments = [
+    ...ns.jobs.map((j, i) => ({ name: j.name, path: [...path, "jobs", i] })),
+    ...ns.sessionClusters.map((s, i) => ({ name: s.name, path: [...path, "sessionClusters", i] })),
+  ];
+  const seen = new Set<string>();
+  for (const d of deployments) {
+    if (seen.has(d.name)) {
+      problems.push(
+        problem([...d.path, "name"], `duplicate FlinkDeployment name "${d.name}" in namespace "${ns.name}"`),
+      );
+    }
+    seen.add(d.name);
+  }
+  problems.push(...uniqueNames(ns.sessionJobs, [...path, "sessionJobs"], "session job"));
+  problems.push(...uniqueNames(ns.snapshots, [...path, "snapshots"], "snapshot"));
+
+  const sessionClusters = new Set(ns.sessionClusters.map((s) => s.name));
+  ns.sessionJobs.forEach((job, i) => {
+    if (!sessionClusters.has(job.sessionCluster)) {
+      problems.push(
+        problem(
+          [...path, "sessionJobs", i, "sessionCluster"],
+          `no session cluster "${job.sessionCluster}" in namespace "${ns.name}"; ` +
+            `declared: ${[...sessionClusters].join(", ") || "none"}`,
+        ),
+      );
+    }
+  });
+
+  const jobNames = new Set([...ns.jobs.map((j) => j.name), ...ns.sessionJobs.map((j) => j.name)]);
+  ns.snapshots.forEach((snap, i) => {
+    if (!jobNames.has(snap.job)) {
+      problems.push(
+        problem(
+          [...path, "snapshots", i, "job"],
+          `no application or session job "${snap.job}" in namespace "${ns.name}"; ` +
+            `declared: ${[...jobNames].join(", ") || "none"}`,
+        ),
+      );
+    }
+  });
+
+  if (production) {
+    const stateless = (list: "jobs" | "sessionJobs") =>
+      ns[list].forEach((job, i) => {
+        const mode = job.upgradeMode ?? stack.flink.upgradeMode;
+        if (mode === "stateless" && !job.allowStatelessInProduction) {
+          problems.push(
+            problem(
+              [...path, list, i, "upgradeMode"],
+              `"stateless" loses job state on every upgrade in production; use "savepoint" or ` +
+                `"last-state", or set allowStatelessInProduction: true to opt out`,
+            ),
+          );
+        }
+      });
+    stateless("jobs");
+    stateless("sessionJobs");
+  }
+  return problems;
+}
+
+function clusterProblems(stack: StackConfig): Problem[] {
+  const c = stack.cluster;
+  const production = stack.environment.tier === "production";
+  if (c.provider === "existing") {
+    return production
+      ? [
+          problem(
+            ["cluster", "provider"],
+            'production needs "eks": checkpoints must live on durable S3, not an in-cluster object store',
+          ),
+        ]
+      : [];
+  }
+  return eksProblems(c, production);
+}
+
+function eksProblems(c: EksClusterConfig, production: boolean): Problem[] {
+  const problems: Problem[] = [];
+  const minZones = production ? 3 : 2;
+  if (c.availabilityZones.length < minZones) {
+    problems.push(
+      problem(
+        ["cluster", "availabilityZones"],
+        `needs at least ${minZones} availability zones in ${production ? "production" : "any EKS stack"} ` +
+          `(got ${c.availabilityZones.length})`,
+      ),
+    );
+  }
+  c.availabilityZones.forEach((zone, i) => {
+    if (!zone.startsWith(c.region)) {
+      problems.push(problem(["cluster", "availabilityZones", i], `"${zone}" is not in region ${c.region}`));
+    }
+    if (c.availabilityZones.indexOf(zone) !== i) {
+      problems.push(problem(["cluster", "availabilityZones", i], `"${zone}" is listed twice`));
+    }
+  });
+  const prefix = Number(c.vpcCidr.split("/")[1]);
+  if (prefix > 20) {
+    problems.push(
+      problem(["cluster", "vpcCidr"], `/${prefix} is too small for two subnets per zone; use /20 or larger`),
+    );
+  }
+  const { privateAccess, publicAccessCidrs } = c.endpoint;
+  if (!privateAccess && publicAccessCidrs.length === 0) {
+    problems.push(
+      problem(
+        ["cluster", "endpoint"],
+        "the API would be unreachable: enable privateAccess or list publicAccessCidrs",
+      ),
+    );
+  }
+  publicAccessCidrs.forEach((cidr, i) => {
+    if (cidr.endsWith("/0")) {
+      problems.push(
+        problem(
+          ["cluster", "endpoint", "publicAccessCidrs", i],
+          `${cidr} opens the Kubernetes API to the whole internet; list your office/VPN/CI CIDRs`,
+        ),
+      );
+    }
+  });
+  for (const group of ["system", "flink"] as const) {
+    const g = c.nodeGroups[group];
+    const path = ["cluster", "nodeGroups", group];
+    if (g.minSize > g.maxSize) {
+      problems.push(problem([...path, "minSize"], `must not exceed maxSize (${g.minSize} > ${g.maxSize})`));
+    }
+    if (g.desiredSize < g.minSize || g.desiredSize > g.maxSize) {
+      problems.push(
+        problem(
+          [...path, "desiredSize"],
+          `must lie between minSize ${g.minSize} and maxSize ${g.maxSize} (got ${g.desiredSize})`,
+        ),
+      );
+    }
+  }
+  if (production && c.nodeGroups.system.minSize < 2) {
+    problems.push(
+      problem(
+        ["cluster", "nodeGroups", "system", "minSize"],
+        "production needs at least 2 system nodes (got 1)",
+      ),
+    );
+  }
+  return problems;
+}
+
+function haProblems(stack: StackConfig): Problem[] {
+  const production = stack.environment.tier === "production";
+  const problems: Problem[] = [];
+  const modes = [
+    { mode: stack.ha.mode, path: ["ha", "mode"] as PathSegment[] },
+    ...stack.namespaces.flatMap((ns, i) =>
+      ns.ha ? [{ mode: ns.ha.mode, path: ["namespaces", i, "ha", "mode"] as PathSegment[] }] : [],
+    ),
+  ];
+  if (production) {
+    for (const m of modes.filter((m) => m.mode === "none")) {
+      problems.push(problem(m.path, 'production requires HA: use "kubernetes" or "zookeeper"'));
+    }
+  }
+  if (modes.some((m) => m.mode === "zookeeper")) {
+    const n = stack.ha.zookeeper.replicas;
+    const path = ["ha", "zookeeper", "replicas"];
+    if (n % 2 === 0) {
+      problems.push(problem(path, `a ZooKeeper ensemble needs an odd member count (1, 3, 5, 7), got ${n}`));
+    } else if (production && n < 3) {
+      problems.push(
+        problem(path, `production needs a quorum that survives a member loss: 3 or 5 (got ${n})`),
+      );
+    }
+  }
+  return problems;
+}
