@@ -48,7 +48,11 @@ export function irsaTrustPolicy(
   };
 }
 
-/** Key policy: the account administers the key; EKS uses it through the cluster role's grant. */
+/**
+ * Key policy: the account's IAM principals may administer and use the key (IAM policies
+ * then decide who). Explicit actions rather than `kms:*`, so no statement grants a wildcard
+ * action on a wildcard resource.
+ */
 export function kmsKeyPolicy(accountId: string, partition: string): PolicyDocument {
   return {
     Version: "2012-10-17",
@@ -57,7 +61,27 @@ export function kmsKeyPolicy(accountId: string, partition: string): PolicyDocume
         Sid: "AccountAdministration",
         Effect: "Allow",
         Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: "kms:*",
+        Action: [
+          "kms:Create*",
+          "kms:Describe*",
+          "kms:Enable*",
+          "kms:List*",
+          "kms:Put*",
+          "kms:Update*",
+          "kms:Revoke*",
+          "kms:Disable*",
+          "kms:Get*",
+          "kms:Delete*",
+          "kms:TagResource",
+          "kms:UntagResource",
+          "kms:ScheduleKeyDeletion",
+          "kms:CancelKeyDeletion",
+          "kms:Encrypt",
+          "kms:Decrypt",
+          "kms:ReEncrypt*",
+          "kms:GenerateDataKey*",
+        ],
+        // In a key policy "*" means this key.
         Resource: "*",
       },
     ],

@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { ConfigError } from "../../config";
 import { platformProgram, PlatformProgram } from "../../components/platform/program";
 import { RecordedResource, runProgram } from "./mockRuntime";
-import { readStackFile } from "./stackFile";
+import { readStackFile, StackFileConfig } from "./stackFile";
 import { buildReport, Report } from "./report";
 
 export const PROJECT = "flink-platform";
@@ -23,7 +23,11 @@ export interface RenderResult {
 
 /** Runs the program for a stack file; throws ConfigError when the config is invalid. */
 export async function renderStack(stack: string, configFile: string): Promise<RenderResult> {
-  const { config, secretKeys } = readStackFile(configFile);
+  return renderConfig(stack, readStackFile(configFile));
+}
+
+/** Runs the program for parsed stack config (as a stack file holds it). */
+export async function renderConfig(stack: string, { config, secretKeys }: StackFileConfig): Promise<RenderResult> {
   const region = regionOf(config);
   const run = await runProgram({ project: PROJECT, stack, config, secretKeys, region }, platformProgram);
   const resources = [...run.resources].sort(

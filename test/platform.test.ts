@@ -1,0 +1,232 @@
+import { strict as assert } from "assert";
+import { manifest, one, ofType, policyDoc, render, stackVariant } from "./harness";
+import { RecordedResource } from "../tools/offline/mockRuntime";
+import { writeRender } from "../tools/offline/render";
+import { mkdtempSync, readFileSync, readdirSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+
+const dev = () => render(stackVariant("dev"), "dev");
+const prod = () => render(stackVariant("prod"), "prod");
+
+function statements(doc: any): any[] {
+  return doc.Statement;
+}
+
+describe("platform structure (both stacks)", () => {
+  for (const [stack, run] of [["dev", dev], ["prod", prod]] as const) {
+    it(`${stack}: every Kubernetes and AWS resource has an explicit provider`, async () => {
+      const { resources } = await run();
+      const custom = resources.filter((r) => r.custom && (r.type.startsWith("kubernetes:") || r.type.startsWith("aws:")));
+      assert.ok(custom.length > 10);
+      for (const r of custom) assert.notEqual(r.provider, "", `${r.type} ${r.name} uses the default provider`);
+    });
+
+    it(`${stack}: every resource hangs below the platform component, with unique names`, async () => {
+      const { resources } = await run();
+      const byName = new Map(resources.map((r) => [r.name, r]));
+      for (const r of resources) {
+        let cur: RecordedResource | undefined = r;
+        const seen = new Set<string>();
+        while (cur && cur.parent) {
+          assert.ok(!seen.has(cur.name), "parent cycle");
+          seen.add(cur.name);
+          cur = byName.get(cur.parent);
+        }
+        assert.equal(cur?.type, "flink-platform:platform:FlinkPlatform", `${r.type} ${r.name} is outside the platform`);
+      }
+      const keys = resources.map((r) => `${r.type}::${r.name}`);
+      assert.equal(new Set(keys).size, keys.length, "duplicate URNs");
+      const objects = resources
+        .filter((r) => r.type.startsWith("kubernetes:") && (r.inputs as any).metadata)
+        .map((r) => `${(r.inputs as any).kind}/${(r.inputs as any).metadata.namespace}/${(r.inputs as any).metadata.name}`);
+      assert.equal(new Set(objects).size, objects.length, "two resources manage the same Kubernetes object");
+    });
+
+    it(`${stack}: every container runs non-root with requests and limits`, async () => {
+      const { resources } = await run();
+      const podSpecs = resources
+        .map((r) => r.inputs as any)
+        .filter((m) => ["Deployment", "StatefulSet", "Job"].includes(m.kind))
+        .map((m) => m.spec.template.spec);
+      for (const spec of podSpecs) {
+        assert.equal(spec.securityContext.runAsNonRoot, true);
+        for (const c of spec.containers) {
+          assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+          assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
+          assert.match(c.image, /:[^:]+$/);
+          assert.doesNotMatch(c.image, /:latest$/);
+        }
+      }
+    });
+  }
+
+  it("renders deterministically", async () => {
+    const a = mkdtempSync(join(tmpdir(), "render-a-"));
+    const b = mkdtempSync(join(tmpdir(), "render-b-"));
+    writeRender(a, await render(stackVariant("prod"), "prod"));
+    writeRender(b, await render(stackVariant("prod") + "\n", "prod"));
+    for (const file of ["resources.json", "report.json", ...readdirSync(join(a, "manifests")).map((f) => `manifests/${f}`)]) {
+      assert.equal(readFileSync(join(a, file), "utf8"), readFileSync(join(b, file), "utf8"), file);
+    }
+  });
+});
+
+describe("dev: existing cluster with the in-cluster object store", () => {
+  it("creates nothing on AWS", async () => {
+    const { resources } = await dev();
+    assert.deepEqual(resources.filter((r) => r.type.startsWith("aws:")), []);
+    const provider = one(resources, "pulumi:providers:kubernetes");
+    assert.equal(provider.inputs.context, "kind-flink-dev");
+  });
+
+  it("runs a pinned object store with generated credentials, a volume and a bucket Job", async () => {
+    const { resources } = await dev();
+    const server = manifest(resources, "Deployment", "object-store", "flink-storage");
+    assert.match(server.spec.template.spec.containers[0].image, /^minio\/minio:RELEASE\.\d{4}-/);
+    assert.ok(manifest(resources, "PersistentVolumeClaim", "object-store-data", "flink-storage"));
+    const root = manifest(resources, "Secret", "object-store-root", "flink-storage");
+    assert.equal(root.stringData, "[secret]");
+    assert.equal(ofType(resources, "random:index/randomPassword:RandomPassword").length, 2);
+    const job = manifest(resources, "Job", "object-store-create-bucket", "flink-storage");
+    assert.match(job.spec.template.spec.containers[0].args[0], /mc mb --ignore-existing store\/flink/);
+    for (const ns of ["analytics", "payments"]) {
+      const creds = manifest(resources, "Secret", "object-store-credentials", ns);
+      assert.equal(creds.stringData, "[secret]");
+    }
+  });
+
+  it("points Flink at s3:// through the endpoint, path-style, with credentials from the Secret", async () => {
+    const { resources } = await dev();
+    const fd = manifest(resources, "FlinkDeployment", "clickstream-enrichment", "analytics");
+    assert.equal(fd.spec.flinkConfiguration["execution.checkpointing.dir"], "s3://flink/analytics/checkpoints/clickstream-enrichment");
+    assert.match(fd.spec.flinkConfiguration["s3.endpoint"], /^http:\/\/object-store\.flink-storage\.svc/);
+    assert.equal(fd.spec.flinkConfiguration["s3.path.style.access"], "true");
+    assert.deepEqual(fd.spec.podTemplate.spec.containers[0].envFrom, [{ secretRef: { name: "object-store-credentials" } }]);
+  });
+});
+
+describe("prod: EKS", () => {
+  it("spreads a VPC over three zones with NAT per zone, tagged subnets and an S3 endpoint", async () => {
+    const { resources } = await prod();
+    const subnets = ofType(resources, "aws:ec2/subnet:Subnet");
+    assert.equal(subnets.length, 6);
+    const tags = subnets.map((s) => s.inputs.tags as Record<string, string>);
+    assert.equal(tags.filter((t) => t["kubernetes.io/role/elb"] === "1").length, 3);
+    assert.equal(tags.filter((t) => t["kubernetes.io/role/internal-elb"] === "1").length, 3);
+    assert.equal(ofType(resources, "aws:ec2/natGateway:NatGateway").length, 3);
+    const endpoint = one(resources, "aws:ec2/vpcEndpoint:VpcEndpoint");
+    assert.equal(endpoint.inputs.vpcEndpointType, "Gateway");
+    assert.equal(endpoint.inputs.serviceName, "com.amazonaws.eu-west-1.s3");
+  });
+
+  it("encrypts secrets with a rotating key, logs the control plane, uses access entries, limits the endpoint", async () => {
+    const { resources } = await prod();
+    const cluster = one(resources, "aws:eks/cluster:Cluster");
+    const i = cluster.inputs as any;
+    assert.equal(i.version, "1.34");
+    assert.deepEqual(i.encryptionConfig.resources, ["secrets"]);
+    for (const log of ["api", "audit", "authenticator"]) assert.ok(i.enabledClusterLogTypes.includes(log));
+    assert.equal(i.accessConfig.authenticationMode, "API");
+    assert.deepEqual(i.vpcConfig.publicAccessCidrs, ["203.0.113.0/24"]);
+    assert.ok(cluster.protect, "the prod cluster is protected");
+    for (const key of ofType(resources, "aws:kms/key:Key")) assert.equal(key.inputs.enableKeyRotation, true);
+    assert.equal(ofType(resources, "aws:eks/accessEntry:AccessEntry").length, 1);
+  });
+
+  it("requires IMDSv2 with hop limit 1 and encrypted gp3 volumes on every node group", async () => {
+    const { resources } = await prod();
+    const templates = ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate");
+    assert.equal(templates.length, 2);
+    for (const t of templates) {
+      const i = t.inputs as any;
+      assert.equal(i.metadataOptions.httpTokens, "required");
+      assert.equal(i.metadataOptions.httpPutResponseHopLimit, 1);
+      assert.equal(i.blockDeviceMappings[0].ebs.volumeType, "gp3");
+      assert.equal(i.blockDeviceMappings[0].ebs.encrypted, "true");
+    }
+    const flink = one(resources, "aws:eks/nodeGroup:NodeGroup", "-flink");
+    assert.deepEqual((flink.inputs as any).taints, [{ key: "flink-platform/pool", value: "flink", effect: "NO_SCHEDULE" }]);
+    assert.deepEqual((flink.inputs as any).scalingConfig, { minSize: 3, desiredSize: 6, maxSize: 20 });
+  });
+
+  it("pins core add-ons, gives the EBS CSI driver its own IRSA role and a default encrypted gp3 class", async () => {
+    const { resources } = await prod();
+    const addons = ofType(resources, "aws:eks/addon:Addon");
+    assert.deepEqual(addons.map((a) => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+    for (const a of addons) assert.match(String(a.inputs.addonVersion), /^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+    const ebs = addons.find((a) => a.inputs.addonName === "aws-ebs-csi-driver")!;
+    assert.match(String(ebs.inputs.serviceAccountRoleArn), /^arn:aws:iam::\d{12}:role\//);
+    const sc = manifest(resources, "StorageClass", "gp3-encrypted");
+    assert.equal(sc.metadata.annotations["storageclass.kubernetes.io/is-default-class"], "true");
+    assert.deepEqual(sc.parameters.encrypted, "true");
+  });
+
+  it("exports the kubeconfig as a secret and builds the Kubernetes provider from it", async () => {
+    const { resources } = await prod();
+    const provider = one(resources, "pulumi:providers:kubernetes");
+    assert.equal(provider.inputs.kubeconfig, "[secret]");
+  });
+});
+
+describe("prod: checkpoint bucket and IRSA", () => {
+  it("hardens the bucket", async () => {
+    const { resources } = await prod();
+    const bucket = one(resources, "aws:s3/bucket:Bucket");
+    assert.ok(bucket.protect && bucket.retainOnDelete, "bucket is protected and retained");
+    assert.equal(bucket.inputs.bucket, "acme-flink-prod-eu-west-1-state");
+    assert.equal((one(resources, "aws:s3/bucketVersioning:BucketVersioning").inputs as any).versioningConfiguration.status, "Enabled");
+    const sse = (one(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs as any).rules[0];
+    assert.equal(sse.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+    assert.match(sse.applyServerSideEncryptionByDefault.kmsMasterKeyId, /^arn:aws:kms:/);
+    const pab = one(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+    for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(pab[k], true, k);
+    assert.equal((one(resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs as any).rule.objectOwnership, "BucketOwnerEnforced");
+    const deny = statements(policyDoc(one(resources, "aws:s3/bucketPolicy:BucketPolicy")))[0];
+    assert.equal(deny.Effect, "Deny");
+    assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
+    const rules = (one(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs as any).rules;
+    assert.equal(rules.find((r: any) => r.id === "expire-noncurrent-versions").noncurrentVersionExpiration.noncurrentDays, 30);
+    assert.ok(rules.find((r: any) => r.id === "abort-incomplete-uploads"));
+    assert.equal(rules.find((r: any) => r.id === "expire-checkpoints-payments").filter.prefix, "payments/checkpoints/");
+    const key = ofType(resources, "aws:kms/key:Key").find((k) => k.name.includes("storage"))!;
+    assert.ok(key.protect);
+  });
+
+  it("binds each namespace's service account to a role pinned to it that reaches only its prefix", async () => {
+    const { resources } = await prod();
+    for (const ns of ["analytics", "payments"]) {
+      const role = one(resources, "aws:iam/role:Role", `storage-s3-${ns}`);
+      const trust = statements(policyDoc(role, "assumeRolePolicy"))[0];
+      const cond = trust.Condition.StringEquals;
+      const sub = Object.keys(cond).find((k) => k.endsWith(":sub"))!;
+      assert.equal(cond[sub], `system:serviceaccount:${ns}:flink`);
+      assert.equal(cond[sub.replace(":sub", ":aud")], "sts.amazonaws.com");
+      const access = statements(policyDoc(one(resources, "aws:iam/rolePolicy:RolePolicy", `storage-s3-${ns}`)));
+      const objects = access.find((s) => s.Sid === "ReadWriteOwnPrefix");
+      assert.equal(objects.Resource, `arn:aws:s3:::acme-flink-prod-eu-west-1-state/${ns}/*`);
+      assert.deepEqual(access.find((s) => s.Sid === "ListOwnPrefix").Condition.StringLike["s3:prefix"], [`${ns}/`, `${ns}/*`]);
+      const sa = manifest(resources, "ServiceAccount", "flink", ns);
+      assert.match(sa.metadata.annotations["eks.amazonaws.com/role-arn"], /^arn:aws:iam::123456789012:role\//);
+    }
+  });
+
+  it("has no IAM statement that allows a wildcard action on a wildcard resource", async () => {
+    const { resources } = await prod();
+    const docs = resources.flatMap((r) =>
+      ["policy", "assumeRolePolicy"].flatMap((k) => {
+        const v = r.inputs[k];
+        return typeof v === "string" && v.startsWith("{") ? [JSON.parse(v)] : [];
+      }),
+    );
+    assert.ok(docs.length >= 8);
+    for (const doc of docs) {
+      for (const s of doc.Statement) {
+        if (s.Effect !== "Allow") continue;
+        const actions = [s.Action].flat();
+        const res = [s.Resource ?? []].flat();
+        assert.ok(!(actions.some((a: string) => a === "*" || a.endsWith(":*")) && res.includes("*")), JSON.stringify(s));
+      }
+    }
+  });
+});

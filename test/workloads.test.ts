@@ -1,0 +1,148 @@
+import { strict as assert } from "assert";
+import { problemsOf, stackVariant } from "./harness";
+import { taskManagersFor } from "../components/flink/capacity";
+import { flinkConfiguration, OPERATOR_FORBIDDEN_KEYS } from "../components/flink/flinkConfig";
+import { resolveModel, FlinkClusterModel } from "../config/model";
+import { validate } from "./harness";
+import { FlinkVersion, FLINK_VERSIONS } from "../components/versions";
+
+function prodModel(edit: (c: Record<string, any>) => void = () => {}) {
+  const v = validate(stackVariant("prod", edit));
+  if (!v.ok) throw new Error(JSON.stringify(v.problems));
+  return resolveModel(v.stack);
+}
+
+function configFor(version: FlinkVersion, s3: "irsa" | "endpoint" = "irsa") {
+  const model = prodModel((c) => (c.flink.version = version));
+  const cluster = model.namespaces[0].flinkClusters[0] as FlinkClusterModel;
+  return flinkConfiguration({
+    cluster,
+    flink: model.flink,
+    state: { checkpoints: "s3://b/ns/checkpoints", savepoints: "s3://b/ns/savepoints", ha: "s3://b/ns/ha" },
+    s3: s3 === "irsa" ? { kind: "irsa", region: "eu-west-1" } : { kind: "endpoint", endpoint: "http://store:9000" },
+    ha: { mode: "kubernetes" },
+  });
+}
+
+describe("capacity", () => {
+  it("needs ⌈parallelism ÷ slots⌉ TaskManagers", () => {
+    assert.equal(taskManagersFor(16, 4), 4);
+    assert.equal(taskManagersFor(17, 4), 5);
+    assert.equal(taskManagersFor(1, 4), 1);
+    assert.throws(() => taskManagersFor(0, 4), RangeError);
+  });
+
+  it("derives TaskManagers per job unless replicas are given, and session demand from its jobs", () => {
+    const model = prodModel((c) => {
+      c.namespaces[0].jobs[1].taskManager = { replicas: 5 };
+      delete c.namespaces[0].sessionClusters[0].taskManager;
+    });
+    const [clickstream, sessionization, adhoc] = model.namespaces[0].flinkClusters;
+    assert.equal(clickstream.taskManager.replicas, 4); // 16 ÷ 4
+    assert.equal(sessionization.taskManager.replicas, 5); // explicit
+    assert.equal(adhoc.taskManager.replicas, 3); // (4 + 8) ÷ 4
+  });
+});
+
+describe("Flink configuration per version", () => {
+  it("uses the pre-1.20 names on 1.19", () => {
+    const conf = configFor("1.19");
+    assert.equal(conf["state.checkpoints.dir"], "s3://b/ns/checkpoints/clickstream-enrichment");
+    assert.equal(conf["state.savepoints.dir"], "s3://b/ns/savepoints/clickstream-enrichment");
+    assert.equal(conf["state.backend.incremental"], "true");
+    assert.equal(conf["execution.checkpointing.dir"], undefined);
+  });
+
+  it("uses the 1.20 names on 1.20 and 2.x and never a key 2.0 removed", () => {
+    for (const version of ["1.20", "2.0", "2.1", "2.2"] as const) {
+      const conf = configFor(version);
+      assert.equal(conf["execution.checkpointing.dir"], "s3://b/ns/checkpoints/clickstream-enrichment");
+      assert.equal(conf["execution.checkpointing.savepoint-dir"], "s3://b/ns/savepoints/clickstream-enrichment");
+      for (const old of ["state.checkpoints.dir", "state.savepoints.dir", "state.backend.incremental", "state.backend"]) {
+        assert.equal(conf[old], undefined, `${version} must not set ${old}`);
+      }
+    }
+  });
+
+  it("sets only string values and no key the operator forbids", () => {
+    for (const version of FLINK_VERSIONS) {
+      const conf = configFor(version);
+      for (const [key, value] of Object.entries(conf)) assert.equal(typeof value, "string", key);
+      for (const key of OPERATOR_FORBIDDEN_KEYS) assert.equal(conf[key], undefined);
+      assert.equal(conf["metrics.reporter.prom.factory.class"], "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+      assert.equal(conf["high-availability.storageDir"], "s3://b/ns/ha/clickstream-enrichment");
+    }
+  });
+
+  it("picks the S3 credentials provider for the bundled AWS SDK", () => {
+    assert.equal(configFor("1.20")["fs.s3a.aws.credentials.provider"], "com.amazonaws.auth.WebIdentityTokenCredentialsProvider");
+    assert.match(configFor("2.0")["fs.s3a.aws.credentials.provider"], /^software\.amazon\.awssdk\./);
+    const dev = configFor("1.20", "endpoint");
+    assert.equal(dev["s3.endpoint"], "http://store:9000");
+    assert.equal(dev["s3.path.style.access"], "true");
+    assert.equal(dev["fs.s3a.aws.credentials.provider"], "com.amazonaws.auth.EnvironmentVariableCredentialsProvider");
+  });
+});
+
+describe("operator admission rules at preview", () => {
+  const has = (problems: string[], path: string, text: RegExp) =>
+    assert.ok(
+      problems.some((p) => p.startsWith(`flink-platform:${path}: `) && text.test(p)),
+      `expected ${path} ~ ${text}; got:\n${problems.join("\n")}`,
+    );
+
+  it("refuses names longer than 45 characters", () => {
+    has(
+      problemsOf(stackVariant("prod", (c) => (c.namespaces[1].jobs[0].name = "a".repeat(46)))),
+      "namespaces[1].jobs[0].name",
+      /refused by the Flink operator: at most 45/,
+    );
+  });
+
+  it("refuses keys the operator sets and keys the Flink version does not have", () => {
+    const problems = problemsOf(
+      stackVariant("prod", (c) => {
+        c.namespaces[0].jobs[0].flinkConfiguration = { "kubernetes.cluster-id": "x" };
+        c.namespaces[1].jobs[0].flinkVersion = "2.0";
+        c.namespaces[1].jobs[0].flinkConfiguration = { "state.checkpoints.dir": "s3://x/y" };
+        c.namespaces[1].jobs[1].flinkVersion = "1.19";
+        c.namespaces[1].jobs[1].flinkConfiguration = { "execution.checkpointing.dir": "s3://x/y" };
+      }),
+    );
+    has(problems, "namespaces[0].jobs[0].flinkConfiguration.kubernetes.cluster-id", /set by the Flink operator/);
+    has(problems, "namespaces[1].jobs[0].flinkConfiguration.state.checkpoints.dir", /removed in Flink 2.0/);
+    has(problems, "namespaces[1].jobs[1].flinkConfiguration.execution.checkpointing.dir", /does not exist before Flink 1.20/);
+  });
+
+  it("needs HA for standby JobManagers", () => {
+    has(
+      problemsOf(stackVariant("dev", (c) => (c.namespaces[0].jobs[0].jobManager = { replicas: 2 }))),
+      "namespaces[0].jobs[0].jobManager.replicas",
+      /need high availability/,
+    );
+  });
+
+  it("refuses last-state for session jobs and parallelism beyond a session cluster's slots", () => {
+    const problems = problemsOf(
+      stackVariant("prod", (c) => {
+        c.namespaces[0].sessionJobs[0].upgradeMode = "last-state";
+        c.namespaces[0].sessionJobs[1].parallelism = 13;
+      }),
+    );
+    has(problems, "namespaces[0].sessionJobs[0].upgradeMode", /does not support "last-state"/);
+    has(problems, "namespaces[0].sessionJobs[1].parallelism", /exceeds the 12 slots/);
+  });
+
+  it("refuses a memory size Flink would refuse, naming the job, with Flink's message", () => {
+    has(
+      problemsOf(stackVariant("prod", (c) => (c.namespaces[1].jobs[0].taskManager = { memory: "900m" }))),
+      "namespaces[1].jobs[0].taskManager.memory",
+      /job "fraud-detection" in namespace "payments": TaskManager memory is refused by Flink: Sum of configured Framework Heap Memory/,
+    );
+    has(
+      problemsOf(stackVariant("prod", (c) => (c.namespaces[1].jobs[1].flinkConfiguration = { "taskmanager.memory.managed.fraction": "0.95" }))),
+      "namespaces[1].jobs[1].taskManager.memory",
+      /exceed configured Total Flink Memory/,
+    );
+  });
+});
