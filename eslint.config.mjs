@@ -11,4 +11,9 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  {
+    // Tests read rendered manifests and policy JSON, which are untyped by nature.
+    files: ["test/**/*.ts"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
 );

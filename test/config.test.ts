@@ -36,7 +36,11 @@ describe("stack configuration", () => {
   });
 
   it("names misspelt top-level keys with a suggestion", () => {
-    has(problemsOf(stackVariant("dev", (c) => (c.monitorng = { enabled: true }))), "monitorng", /did you mean "monitoring"/);
+    has(
+      problemsOf(stackVariant("dev", (c) => (c.monitorng = { enabled: true }))),
+      "monitorng",
+      /did you mean "monitoring"/,
+    );
   });
 
   it("catches wrong types, ranges and malformed sizes and durations", () => {
@@ -124,7 +128,11 @@ describe("stack configuration", () => {
     const receivers = (c: Record<string, any>) => {
       c.monitoring = { receivers: [{ name: "oncall", type: "slack", secretKey: "slackUrl" }] };
     };
-    has(problemsOf(stackVariant("dev", receivers)), "monitoring.receivers[0].secretKey", /pulumi config set --secret/);
+    has(
+      problemsOf(stackVariant("dev", receivers)),
+      "monitoring.receivers[0].secretKey",
+      /pulumi config set --secret/,
+    );
     const plain = stackVariant("dev", (c) => {
       receivers(c);
       c.slackUrl = "https://hooks.slack.com/services/T/B/X";

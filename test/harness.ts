@@ -17,7 +17,10 @@ export function loadStackDoc(stack: "dev" | "prod"): StackDoc {
 }
 
 /** A shipped stack file with `edit` applied to its config (keys without the `flink-platform:` prefix). */
-export function stackVariant(stack: "dev" | "prod", edit: (c: Record<string, any>) => void = () => {}): string {
+export function stackVariant(
+  stack: "dev" | "prod",
+  edit: (c: Record<string, any>) => void = () => {},
+): string {
   const doc = loadStackDoc(stack);
   const plain: Record<string, any> = {};
   for (const [k, v] of Object.entries(doc.config)) plain[k.replace(/^flink-platform:/, "")] = v;
@@ -68,9 +71,14 @@ export function one(resources: RecordedResource[], type: string, nameSuffix = ""
 export function manifest(resources: RecordedResource[], kind: string, name: string, namespace?: string): any {
   const found = resources.filter((r) => {
     const m = r.inputs as any;
-    return m.kind === kind && m.metadata?.name === name && (namespace === undefined || m.metadata?.namespace === namespace);
+    return (
+      m.kind === kind &&
+      m.metadata?.name === name &&
+      (namespace === undefined || m.metadata?.namespace === namespace)
+    );
   });
-  if (found.length !== 1) throw new Error(`expected one ${kind} ${namespace ?? ""}/${name}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${kind} ${namespace ?? ""}/${name}, found ${found.length}`);
   return found[0].inputs;
 }
 

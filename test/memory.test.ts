@@ -1,5 +1,11 @@
 import { strict as assert } from "assert";
-import { FlinkMemoryError, humanReadable, jobManagerMemory, multiplyByFraction, taskManagerMemory } from "../components/flink/memory";
+import {
+  FlinkMemoryError,
+  humanReadable,
+  jobManagerMemory,
+  multiplyByFraction,
+  taskManagerMemory,
+} from "../components/flink/memory";
 
 const MIB = 1024 * 1024;
 
@@ -25,8 +31,14 @@ describe("Flink memory model", () => {
       maxDirectBytes: 493_921_243,
     });
     const parts =
-      tm.overheadBytes + tm.metaspaceBytes + tm.frameworkHeapBytes + tm.frameworkOffHeapBytes +
-      tm.taskOffHeapBytes + tm.managedBytes + tm.networkBytes + tm.taskHeapBytes;
+      tm.overheadBytes +
+      tm.metaspaceBytes +
+      tm.frameworkHeapBytes +
+      tm.frameworkOffHeapBytes +
+      tm.taskOffHeapBytes +
+      tm.managedBytes +
+      tm.networkBytes +
+      tm.taskHeapBytes;
     assert.equal(parts, tm.processBytes);
   });
 

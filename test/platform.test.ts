@@ -14,12 +14,18 @@ function statements(doc: any): any[] {
 }
 
 describe("platform structure (both stacks)", () => {
-  for (const [stack, run] of [["dev", dev], ["prod", prod]] as const) {
+  for (const [stack, run] of [
+    ["dev", dev],
+    ["prod", prod],
+  ] as const) {
     it(`${stack}: every Kubernetes and AWS resource has an explicit provider`, async () => {
       const { resources } = await run();
-      const custom = resources.filter((r) => r.custom && (r.type.startsWith("kubernetes:") || r.type.startsWith("aws:")));
+      const custom = resources.filter(
+        (r) => r.custom && (r.type.startsWith("kubernetes:") || r.type.startsWith("aws:")),
+      );
       assert.ok(custom.length > 10);
-      for (const r of custom) assert.notEqual(r.provider, "", `${r.type} ${r.name} uses the default provider`);
+      for (const r of custom)
+        assert.notEqual(r.provider, "", `${r.type} ${r.name} uses the default provider`);
     });
 
     it(`${stack}: every resource hangs below the platform component, with unique names`, async () => {
@@ -33,13 +39,20 @@ describe("platform structure (both stacks)", () => {
           seen.add(cur.name);
           cur = byName.get(cur.parent);
         }
-        assert.equal(cur?.type, "flink-platform:platform:FlinkPlatform", `${r.type} ${r.name} is outside the platform`);
+        assert.equal(
+          cur?.type,
+          "flink-platform:platform:FlinkPlatform",
+          `${r.type} ${r.name} is outside the platform`,
+        );
       }
       const keys = resources.map((r) => `${r.type}::${r.name}`);
       assert.equal(new Set(keys).size, keys.length, "duplicate URNs");
       const objects = resources
         .filter((r) => r.type.startsWith("kubernetes:") && (r.inputs as any).metadata)
-        .map((r) => `${(r.inputs as any).kind}/${(r.inputs as any).metadata.namespace}/${(r.inputs as any).metadata.name}`);
+        .map(
+          (r) =>
+            `${(r.inputs as any).kind}/${(r.inputs as any).metadata.namespace}/${(r.inputs as any).metadata.name}`,
+        );
       assert.equal(new Set(objects).size, objects.length, "two resources manage the same Kubernetes object");
     });
 
@@ -66,7 +79,11 @@ describe("platform structure (both stacks)", () => {
     const b = mkdtempSync(join(tmpdir(), "render-b-"));
     writeRender(a, await render(stackVariant("prod"), "prod"));
     writeRender(b, await render(stackVariant("prod") + "\n", "prod"));
-    for (const file of ["resources.json", "report.json", ...readdirSync(join(a, "manifests")).map((f) => `manifests/${f}`)]) {
+    for (const file of [
+      "resources.json",
+      "report.json",
+      ...readdirSync(join(a, "manifests")).map((f) => `manifests/${f}`),
+    ]) {
       assert.equal(readFileSync(join(a, file), "utf8"), readFileSync(join(b, file), "utf8"), file);
     }
   });
@@ -75,7 +92,10 @@ describe("platform structure (both stacks)", () => {
 describe("dev: existing cluster with the in-cluster object store", () => {
   it("creates nothing on AWS", async () => {
     const { resources } = await dev();
-    assert.deepEqual(resources.filter((r) => r.type.startsWith("aws:")), []);
+    assert.deepEqual(
+      resources.filter((r) => r.type.startsWith("aws:")),
+      [],
+    );
     const provider = one(resources, "pulumi:providers:kubernetes");
     assert.equal(provider.inputs.context, "kind-flink-dev");
   });
@@ -99,10 +119,15 @@ describe("dev: existing cluster with the in-cluster object store", () => {
   it("points Flink at s3:// through the endpoint, path-style, with credentials from the Secret", async () => {
     const { resources } = await dev();
     const fd = manifest(resources, "FlinkDeployment", "clickstream-enrichment", "analytics");
-    assert.equal(fd.spec.flinkConfiguration["execution.checkpointing.dir"], "s3://flink/analytics/checkpoints/clickstream-enrichment");
+    assert.equal(
+      fd.spec.flinkConfiguration["execution.checkpointing.dir"],
+      "s3://flink/analytics/checkpoints/clickstream-enrichment",
+    );
     assert.match(fd.spec.flinkConfiguration["s3.endpoint"], /^http:\/\/object-store\.flink-storage\.svc/);
     assert.equal(fd.spec.flinkConfiguration["s3.path.style.access"], "true");
-    assert.deepEqual(fd.spec.podTemplate.spec.containers[0].envFrom, [{ secretRef: { name: "object-store-credentials" } }]);
+    assert.deepEqual(fd.spec.podTemplate.spec.containers[0].envFrom, [
+      { secretRef: { name: "object-store-credentials" } },
+    ]);
   });
 });
 
@@ -146,14 +171,21 @@ describe("prod: EKS", () => {
       assert.equal(i.blockDeviceMappings[0].ebs.encrypted, "true");
     }
     const flink = one(resources, "aws:eks/nodeGroup:NodeGroup", "-flink");
-    assert.deepEqual((flink.inputs as any).taints, [{ key: "flink-platform/pool", value: "flink", effect: "NO_SCHEDULE" }]);
+    assert.deepEqual((flink.inputs as any).taints, [
+      { key: "flink-platform/pool", value: "flink", effect: "NO_SCHEDULE" },
+    ]);
     assert.deepEqual((flink.inputs as any).scalingConfig, { minSize: 3, desiredSize: 6, maxSize: 20 });
   });
 
   it("pins core add-ons, gives the EBS CSI driver its own IRSA role and a default encrypted gp3 class", async () => {
     const { resources } = await prod();
     const addons = ofType(resources, "aws:eks/addon:Addon");
-    assert.deepEqual(addons.map((a) => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+    assert.deepEqual(addons.map((a) => a.inputs.addonName).sort(), [
+      "aws-ebs-csi-driver",
+      "coredns",
+      "kube-proxy",
+      "vpc-cni",
+    ]);
     for (const a of addons) assert.match(String(a.inputs.addonVersion), /^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
     const ebs = addons.find((a) => a.inputs.addonName === "aws-ebs-csi-driver")!;
     assert.match(String(ebs.inputs.serviceAccountRoleArn), /^arn:aws:iam::\d{12}:role\//);
@@ -175,20 +207,41 @@ describe("prod: checkpoint bucket and IRSA", () => {
     const bucket = one(resources, "aws:s3/bucket:Bucket");
     assert.ok(bucket.protect && bucket.retainOnDelete, "bucket is protected and retained");
     assert.equal(bucket.inputs.bucket, "acme-flink-prod-eu-west-1-state");
-    assert.equal((one(resources, "aws:s3/bucketVersioning:BucketVersioning").inputs as any).versioningConfiguration.status, "Enabled");
-    const sse = (one(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs as any).rules[0];
+    assert.equal(
+      (one(resources, "aws:s3/bucketVersioning:BucketVersioning").inputs as any).versioningConfiguration
+        .status,
+      "Enabled",
+    );
+    const sse = (
+      one(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+        .inputs as any
+    ).rules[0];
     assert.equal(sse.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
     assert.match(sse.applyServerSideEncryptionByDefault.kmsMasterKeyId, /^arn:aws:kms:/);
     const pab = one(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
-    for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(pab[k], true, k);
-    assert.equal((one(resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs as any).rule.objectOwnership, "BucketOwnerEnforced");
+    for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"])
+      assert.equal(pab[k], true, k);
+    assert.equal(
+      (one(resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs as any).rule
+        .objectOwnership,
+      "BucketOwnerEnforced",
+    );
     const deny = statements(policyDoc(one(resources, "aws:s3/bucketPolicy:BucketPolicy")))[0];
     assert.equal(deny.Effect, "Deny");
     assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
-    const rules = (one(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs as any).rules;
-    assert.equal(rules.find((r: any) => r.id === "expire-noncurrent-versions").noncurrentVersionExpiration.noncurrentDays, 30);
+    const rules = (
+      one(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs as any
+    ).rules;
+    assert.equal(
+      rules.find((r: any) => r.id === "expire-noncurrent-versions").noncurrentVersionExpiration
+        .noncurrentDays,
+      30,
+    );
     assert.ok(rules.find((r: any) => r.id === "abort-incomplete-uploads"));
-    assert.equal(rules.find((r: any) => r.id === "expire-checkpoints-payments").filter.prefix, "payments/checkpoints/");
+    assert.equal(
+      rules.find((r: any) => r.id === "expire-checkpoints-payments").filter.prefix,
+      "payments/checkpoints/",
+    );
     const key = ofType(resources, "aws:kms/key:Key").find((k) => k.name.includes("storage"))!;
     assert.ok(key.protect);
   });
@@ -202,12 +255,20 @@ describe("prod: checkpoint bucket and IRSA", () => {
       const sub = Object.keys(cond).find((k) => k.endsWith(":sub"))!;
       assert.equal(cond[sub], `system:serviceaccount:${ns}:flink`);
       assert.equal(cond[sub.replace(":sub", ":aud")], "sts.amazonaws.com");
-      const access = statements(policyDoc(one(resources, "aws:iam/rolePolicy:RolePolicy", `storage-s3-${ns}`)));
+      const access = statements(
+        policyDoc(one(resources, "aws:iam/rolePolicy:RolePolicy", `storage-s3-${ns}`)),
+      );
       const objects = access.find((s) => s.Sid === "ReadWriteOwnPrefix");
       assert.equal(objects.Resource, `arn:aws:s3:::acme-flink-prod-eu-west-1-state/${ns}/*`);
-      assert.deepEqual(access.find((s) => s.Sid === "ListOwnPrefix").Condition.StringLike["s3:prefix"], [`${ns}/`, `${ns}/*`]);
+      assert.deepEqual(access.find((s) => s.Sid === "ListOwnPrefix").Condition.StringLike["s3:prefix"], [
+        `${ns}/`,
+        `${ns}/*`,
+      ]);
       const sa = manifest(resources, "ServiceAccount", "flink", ns);
-      assert.match(sa.metadata.annotations["eks.amazonaws.com/role-arn"], /^arn:aws:iam::123456789012:role\//);
+      assert.match(
+        sa.metadata.annotations["eks.amazonaws.com/role-arn"],
+        /^arn:aws:iam::123456789012:role\//,
+      );
     }
   });
 
@@ -225,7 +286,10 @@ describe("prod: checkpoint bucket and IRSA", () => {
         if (s.Effect !== "Allow") continue;
         const actions = [s.Action].flat();
         const res = [s.Resource ?? []].flat();
-        assert.ok(!(actions.some((a: string) => a === "*" || a.endsWith(":*")) && res.includes("*")), JSON.stringify(s));
+        assert.ok(
+          !(actions.some((a: string) => a === "*" || a.endsWith(":*")) && res.includes("*")),
+          JSON.stringify(s),
+        );
       }
     }
   });

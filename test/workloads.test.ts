@@ -19,7 +19,10 @@ function configFor(version: FlinkVersion, s3: "irsa" | "endpoint" = "irsa") {
     cluster,
     flink: model.flink,
     state: { checkpoints: "s3://b/ns/checkpoints", savepoints: "s3://b/ns/savepoints", ha: "s3://b/ns/ha" },
-    s3: s3 === "irsa" ? { kind: "irsa", region: "eu-west-1" } : { kind: "endpoint", endpoint: "http://store:9000" },
+    s3:
+      s3 === "irsa"
+        ? { kind: "irsa", region: "eu-west-1" }
+        : { kind: "endpoint", endpoint: "http://store:9000" },
     ha: { mode: "kubernetes" },
   });
 }
@@ -57,8 +60,16 @@ describe("Flink configuration per version", () => {
     for (const version of ["1.20", "2.0", "2.1", "2.2"] as const) {
       const conf = configFor(version);
       assert.equal(conf["execution.checkpointing.dir"], "s3://b/ns/checkpoints/clickstream-enrichment");
-      assert.equal(conf["execution.checkpointing.savepoint-dir"], "s3://b/ns/savepoints/clickstream-enrichment");
-      for (const old of ["state.checkpoints.dir", "state.savepoints.dir", "state.backend.incremental", "state.backend"]) {
+      assert.equal(
+        conf["execution.checkpointing.savepoint-dir"],
+        "s3://b/ns/savepoints/clickstream-enrichment",
+      );
+      for (const old of [
+        "state.checkpoints.dir",
+        "state.savepoints.dir",
+        "state.backend.incremental",
+        "state.backend",
+      ]) {
         assert.equal(conf[old], undefined, `${version} must not set ${old}`);
       }
     }
@@ -69,18 +80,27 @@ describe("Flink configuration per version", () => {
       const conf = configFor(version);
       for (const [key, value] of Object.entries(conf)) assert.equal(typeof value, "string", key);
       for (const key of OPERATOR_FORBIDDEN_KEYS) assert.equal(conf[key], undefined);
-      assert.equal(conf["metrics.reporter.prom.factory.class"], "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+      assert.equal(
+        conf["metrics.reporter.prom.factory.class"],
+        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+      );
       assert.equal(conf["high-availability.storageDir"], "s3://b/ns/ha/clickstream-enrichment");
     }
   });
 
   it("picks the S3 credentials provider for the bundled AWS SDK", () => {
-    assert.equal(configFor("1.20")["fs.s3a.aws.credentials.provider"], "com.amazonaws.auth.WebIdentityTokenCredentialsProvider");
+    assert.equal(
+      configFor("1.20")["fs.s3a.aws.credentials.provider"],
+      "com.amazonaws.auth.WebIdentityTokenCredentialsProvider",
+    );
     assert.match(configFor("2.0")["fs.s3a.aws.credentials.provider"], /^software\.amazon\.awssdk\./);
     const dev = configFor("1.20", "endpoint");
     assert.equal(dev["s3.endpoint"], "http://store:9000");
     assert.equal(dev["s3.path.style.access"], "true");
-    assert.equal(dev["fs.s3a.aws.credentials.provider"], "com.amazonaws.auth.EnvironmentVariableCredentialsProvider");
+    assert.equal(
+      dev["fs.s3a.aws.credentials.provider"],
+      "com.amazonaws.auth.EnvironmentVariableCredentialsProvider",
+    );
   });
 });
 
@@ -109,9 +129,17 @@ describe("operator admission rules at preview", () => {
         c.namespaces[1].jobs[1].flinkConfiguration = { "execution.checkpointing.dir": "s3://x/y" };
       }),
     );
-    has(problems, "namespaces[0].jobs[0].flinkConfiguration.kubernetes.cluster-id", /set by the Flink operator/);
+    has(
+      problems,
+      "namespaces[0].jobs[0].flinkConfiguration.kubernetes.cluster-id",
+      /set by the Flink operator/,
+    );
     has(problems, "namespaces[1].jobs[0].flinkConfiguration.state.checkpoints.dir", /removed in Flink 2.0/);
-    has(problems, "namespaces[1].jobs[1].flinkConfiguration.execution.checkpointing.dir", /does not exist before Flink 1.20/);
+    has(
+      problems,
+      "namespaces[1].jobs[1].flinkConfiguration.execution.checkpointing.dir",
+      /does not exist before Flink 1.20/,
+    );
   });
 
   it("needs HA for standby JobManagers", () => {
@@ -140,7 +168,13 @@ describe("operator admission rules at preview", () => {
       /job "fraud-detection" in namespace "payments": TaskManager memory is refused by Flink: Sum of configured Framework Heap Memory/,
     );
     has(
-      problemsOf(stackVariant("prod", (c) => (c.namespaces[1].jobs[1].flinkConfiguration = { "taskmanager.memory.managed.fraction": "0.95" }))),
+      problemsOf(
+        stackVariant(
+          "prod",
+          (c) =>
+            (c.namespaces[1].jobs[1].flinkConfiguration = { "taskmanager.memory.managed.fraction": "0.95" }),
+        ),
+      ),
       "namespaces[1].jobs[1].taskManager.memory",
       /exceed configured Total Flink Memory/,
     );

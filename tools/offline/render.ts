@@ -27,7 +27,10 @@ export async function renderStack(stack: string, configFile: string): Promise<Re
 }
 
 /** Runs the program for parsed stack config (as a stack file holds it). */
-export async function renderConfig(stack: string, { config, secretKeys }: StackFileConfig): Promise<RenderResult> {
+export async function renderConfig(
+  stack: string,
+  { config, secretKeys }: StackFileConfig,
+): Promise<RenderResult> {
   const region = regionOf(config);
   const run = await runProgram({ project: PROJECT, stack, config, secretKeys, region }, platformProgram);
   const resources = [...run.resources].sort(

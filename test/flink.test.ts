@@ -1,0 +1,207 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { manifest, ofType, render, stackVariant } from "./harness";
+import { quorumSize } from "../components/ha/quorum";
+
+const prod = () => render(stackVariant("prod"), "prod");
+
+describe("Flink operator and workloads", () => {
+  it("installs pinned cert-manager and operator releases watching exactly the Flink namespaces", async () => {
+    const { resources } = await prod();
+    const releases = ofType(resources, "kubernetes:helm.sh/v3:Release");
+    const operator = releases.find((r) => r.inputs.chart === "flink-kubernetes-operator")!;
+    assert.equal(operator.inputs.version, "1.15.0");
+    assert.equal(
+      (operator.inputs.repositoryOpts as any).repo,
+      "https://downloads.apache.org/flink/flink-kubernetes-operator-1.15.0/",
+    );
+    const values = operator.inputs.values as any;
+    assert.deepEqual(values.watchNamespaces, ["analytics", "payments"]);
+    assert.equal(values.webhook.create, true);
+    assert.ok(values.operatorPod.resources.limits.memory);
+    assert.deepEqual(values.operatorPod.nodeSelector, { "flink-platform/pool": "system" });
+    assert.ok(
+      releases.some((r) => r.inputs.chart === "cert-manager" && /^v\d/.test(String(r.inputs.version))),
+    );
+  });
+
+  it("creates a FlinkDeployment per job and session cluster, applied only after the operator release", async () => {
+    const { resources } = await prod();
+    const crs = ofType(resources, "kubernetes:flink.apache.org/v1beta1:FlinkDeployment");
+    assert.equal(crs.length, 5);
+    const operatorRelease = ofType(resources, "kubernetes:helm.sh/v3:Release").find(
+      (r) => r.inputs.chart === "flink-kubernetes-operator",
+    )!;
+    for (const cr of [...crs, ...ofType(resources, "kubernetes:flink.apache.org/v1beta1:FlinkSessionJob")]) {
+      assert.ok(cr.dependsOn.includes(operatorRelease.name), `${cr.name} must depend on the operator`);
+    }
+    const session = manifest(resources, "FlinkDeployment", "adhoc", "analytics");
+    assert.equal(session.spec.job, undefined);
+    assert.equal(session.spec.taskManager.replicas, 3);
+    const jobs = ofType(resources, "kubernetes:flink.apache.org/v1beta1:FlinkSessionJob").map(
+      (r) => r.inputs as any,
+    );
+    assert.deepEqual(
+      jobs.map((j) => j.spec.deploymentName),
+      ["adhoc", "adhoc"],
+    );
+    const snapshot = manifest(resources, "FlinkStateSnapshot", "clickstream-pre-3-5", "analytics");
+    assert.deepEqual(snapshot.spec.jobReference, { kind: "FlinkDeployment", name: "clickstream-enrichment" });
+    assert.equal(snapshot.spec.savepoint.formatType, "CANONICAL");
+  });
+
+  it("gives Flink pods the Flink nodes, zone spread, non-root and a named metrics port", async () => {
+    const { resources } = await prod();
+    const fd = manifest(resources, "FlinkDeployment", "fraud-detection", "payments");
+    const spec = fd.spec.podTemplate.spec;
+    assert.deepEqual(spec.nodeSelector, { "flink-platform/pool": "flink" });
+    assert.equal(spec.tolerations[0].key, "flink-platform/pool");
+    assert.equal(spec.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
+    assert.deepEqual(spec.topologySpreadConstraints[0].labelSelector.matchLabels, { app: "fraud-detection" });
+    assert.equal(spec.securityContext.runAsNonRoot, true);
+    assert.equal(spec.priorityClassName, "flink-critical");
+    const main = spec.containers[0];
+    assert.equal(main.name, "flink-main-container");
+    assert.deepEqual(main.ports, [{ name: "metrics", containerPort: 9249, protocol: "TCP" }]);
+    assert.equal(fd.spec.flinkConfiguration["metrics.reporter.prom.port"], "9249");
+    assert.equal(fd.spec.job.upgradeMode, "savepoint");
+    assert.equal(fd.spec.jobManager.replicas, 2);
+    assert.equal(fd.spec.serviceAccount, "flink");
+  });
+
+  it("grants the Flink service account only what native mode needs", async () => {
+    const { resources } = await prod();
+    const role = manifest(resources, "Role", "flink", "payments");
+    const resourcesGranted = role.rules.flatMap((r: any) => r.resources).sort();
+    assert.deepEqual(resourcesGranted, [
+      "configmaps",
+      "deployments",
+      "deployments/finalizers",
+      "leases",
+      "pods",
+    ]);
+    for (const rule of role.rules) assert.ok(!rule.verbs.includes("*"));
+  });
+
+  it("reports every Flink cluster with its capacity and memory breakdown", async () => {
+    const { report } = await prod();
+    assert.deepEqual(
+      report.flinkClusters.map((c) => `${c.namespace}/${c.name}`),
+      [
+        "analytics/adhoc",
+        "analytics/clickstream-enrichment",
+        "analytics/sessionization",
+        "payments/fraud-detection",
+        "payments/ledger-reconciliation",
+      ],
+    );
+    const fraud = report.flinkClusters.find((c) => c.name === "fraud-detection")!;
+    assert.equal(fraud.kind, "application");
+    assert.equal(fraud.parallelism, 12);
+    assert.equal(fraud.taskManagers, 3);
+    assert.equal(fraud.taskManager.processBytes, 12 * 1024 ** 3);
+    assert.equal(report.flinkClusters.find((c) => c.name === "adhoc")!.parallelism, null);
+    const tm = fraud.taskManager;
+    assert.equal(
+      tm.frameworkHeapBytes +
+        tm.taskHeapBytes +
+        tm.frameworkOffHeapBytes +
+        tm.taskOffHeapBytes +
+        tm.managedBytes +
+        tm.networkBytes +
+        tm.metaspaceBytes +
+        tm.overheadBytes,
+      tm.processBytes,
+    );
+  });
+});
+
+describe("high availability: ZooKeeper", () => {
+  const zk = () =>
+    render(
+      stackVariant(
+        "prod",
+        (c) => (c.ha = { mode: "zookeeper", jobManagerReplicas: 2, zookeeper: { replicas: 5 } }),
+      ),
+      "prod",
+    );
+
+  it("runs an odd ensemble whose members are exactly the quorum Flink gets", async () => {
+    const { resources } = await zk();
+    const sts = manifest(resources, "StatefulSet", "zookeeper", "flink-ha");
+    assert.equal(sts.spec.replicas, 5);
+    const fd = manifest(resources, "FlinkDeployment", "fraud-detection", "payments");
+    const quorum = fd.spec.flinkConfiguration["high-availability.zookeeper.quorum"].split(",");
+    assert.deepEqual(
+      quorum,
+      [0, 1, 2, 3, 4].map((i) => `zookeeper-${i}.${sts.spec.serviceName}.flink-ha.svc.cluster.local:2181`),
+    );
+    assert.equal(fd.spec.flinkConfiguration["high-availability.type"], "zookeeper");
+    assert.equal(
+      fd.spec.flinkConfiguration["high-availability.zookeeper.path.root"],
+      "/flink/payments/fraud-detection",
+    );
+    assert.match(
+      fd.spec.flinkConfiguration["high-availability.storageDir"],
+      /^s3:\/\/acme-flink-prod-eu-west-1-state\/payments\/ha\//,
+    );
+    const pdb = manifest(resources, "PodDisruptionBudget", "zookeeper", "flink-ha");
+    assert.equal(pdb.spec.minAvailable, 3);
+    assert.ok(pdb.spec.minAvailable > 5 / 2, "the budget keeps a majority");
+    assert.ok(sts.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution);
+    const np = manifest(resources, "NetworkPolicy", "zookeeper", "flink-ha");
+    assert.deepEqual(np.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values, [
+      "analytics",
+      "payments",
+    ]);
+  });
+
+  it("keeps a strict majority for every odd size", () => {
+    for (const n of [1, 3, 5, 7]) assert.ok(quorumSize(n) > n / 2 && quorumSize(n) - 1 <= n / 2);
+  });
+});
+
+describe("npm run render", () => {
+  it("exits 1 listing every problem, without a stack trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bad-stack-"));
+    const file = join(dir, "Pulumi.bad.yaml");
+    writeFileSync(
+      file,
+      stackVariant("prod", (c) => {
+        c.namespaces[0].jobs[0].parallelism = -1;
+        c.flink.jobManager.memory = "lots";
+        c.ha.mode = "none";
+        c.namespaces[0].jobs[0].entryklass = "x";
+      }),
+    );
+    const out = spawnSync(
+      process.execPath,
+      [
+        "-r",
+        "ts-node/register/transpile-only",
+        "tools/render.ts",
+        "--stack",
+        "bad",
+        "--config",
+        file,
+        "--out",
+        join(dir, "out"),
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+      },
+    );
+    assert.equal(out.status, 1, out.stderr);
+    assert.match(out.stderr, /flink-platform:namespaces\[0\]\.jobs\[0\]\.parallelism: must be at least 1/);
+    assert.match(out.stderr, /flink-platform:flink\.jobManager\.memory: "lots" is not a size/);
+    assert.match(
+      out.stderr,
+      /flink-platform:namespaces\[0\]\.jobs\[0\]\.entryklass: unknown key "entryklass" \(did you mean "entryClass"\?\)/,
+    );
+    assert.doesNotMatch(out.stderr, /\n\s+at /, "no stack trace");
+  });
+});
