@@ -4,7 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { EksClusterConfig, NodeGroupConfig } from "../../config/schema";
 import { EKS_VERSIONS, EksAddonName } from "../versions";
 import { Network } from "./network";
-import { clusterKmsPolicy, irsaTrustPolicy, kmsKeyPolicy, serviceTrustPolicy } from "./iamPolicies";
+import { clusterKmsPolicy, irsaTrustPolicy, serviceTrustPolicy } from "./iamPolicies";
+import { rotatingKmsKey } from "./kmsKey";
 import { buildKubeconfig } from "./kubeconfig";
 
 /** Labels and taint that reserve the Flink node group for Flink pods. */
@@ -38,7 +39,6 @@ export class EksCluster extends pulumi.ComponentResource {
     const c = args.config;
     const parent = { parent: this };
     const tags = args.tags;
-    const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent);
 
     const network = new Network(
@@ -54,17 +54,10 @@ export class EksCluster extends pulumi.ComponentResource {
       parent,
     );
 
-    const secretsKey = new aws.kms.Key(
+    const secretsKey = rotatingKmsKey(
       `${name}-secrets`,
-      {
-        description: `${args.clusterName} Kubernetes secrets envelope encryption`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi
-          .all([identity.accountId, partition.partition])
-          .apply(([account, part]) => JSON.stringify(kmsKeyPolicy(account, part))),
-        tags,
-      },
+      `${args.clusterName} Kubernetes secrets envelope encryption`,
+      tags,
       { parent: this, protect: args.protect },
     );
 

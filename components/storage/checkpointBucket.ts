@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { StackConfig } from "../../config/schema";
-import { irsaTrustPolicy, kmsKeyPolicy } from "../cluster/iamPolicies";
+import { irsaTrustPolicy } from "../cluster/iamPolicies";
+import { rotatingKmsKey } from "../cluster/kmsKey";
 import { namespaceStatePolicy, tlsOnlyBucketPolicy } from "./iamPolicies";
 import { namespacePrefix } from "./layout";
 
@@ -35,22 +36,11 @@ export class CheckpointBucket extends pulumi.ComponentResource {
     super("flink-platform:storage:CheckpointBucket", name, {}, opts);
     const parent = { parent: this };
     const tags = args.tags;
-    const identity = aws.getCallerIdentityOutput({}, parent);
-    const partition = aws.getPartitionOutput({}, parent);
 
-    const key = new aws.kms.Key(
-      `${name}-key`,
-      {
-        description: `Flink state in s3://${args.bucketName}`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi
-          .all([identity.accountId, partition.partition])
-          .apply(([account, part]) => JSON.stringify(kmsKeyPolicy(account, part))),
-        tags,
-      },
-      { parent: this, protect: args.protect },
-    );
+    const key = rotatingKmsKey(`${name}-key`, `Flink state in s3://${args.bucketName}`, tags, {
+      parent: this,
+      protect: args.protect,
+    });
     new aws.kms.Alias(`${name}-key`, { name: `alias/${args.bucketName}`, targetKeyId: key.keyId }, parent);
 
     const bucket = new aws.s3.Bucket(
