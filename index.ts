@@ -22,3 +22,4 @@ export const clusterName = platform.clusterName;
 export const stateBucket = platform.stateBucket;
 export const stateLocations = platform.stateLocations;
 export const zookeeperQuorum = platform.zookeeperQuorum;
+export const grafanaAdminPassword = platform.grafanaAdminPassword;

@@ -282,6 +282,17 @@ export function stackSchema(tier: Tier) {
         enabled: z.boolean().default(true),
         retention: duration.default(parseDuration(d.metricsRetention)!),
         storageSize: size.default(parseSize(d.metricsStorage)!),
+        /** Prometheus and Alertmanager replicas (2 in production: one may be lost or upgraded). */
+        replicas: count(1, 3).default(d.monitoringReplicas),
+        scrapeInterval: duration.default(parseDuration("30 s")!),
+        prometheus: z
+          .strictObject({
+            cpu: cpu.default(d.prometheusCpu),
+            memory: size.default(parseSize(d.prometheusMemory)!),
+          })
+          .prefault({}),
+        /** Page that documents the alerts; each alert links to `<url>#<alertname in lower case>`. */
+        runbookBaseUrl: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
         alerts: z
           .strictObject({
             restartsPer15m: count(1, 1000).default(d.alertRestartsPer15m),

@@ -20,6 +20,7 @@ export interface FlinkArgs {
 /** The operator and every team namespace's Flink workloads. */
 export class Flink extends pulumi.ComponentResource {
   readonly workloads: Record<string, FlinkWorkloads> = {};
+  readonly operatorNamespace: pulumi.Resource;
 
   constructor(name: string, args: FlinkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:flink:Flink", name, {}, opts);
@@ -34,6 +35,7 @@ export class Flink extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.operatorNamespace = operator.namespace;
     for (const ns of model.namespaces) {
       this.workloads[ns.name] = new FlinkWorkloads(
         `${name}-${ns.name}`,

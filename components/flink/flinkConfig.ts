@@ -115,6 +115,8 @@ export function flinkConfiguration(input: FlinkConfigInput): Record<string, stri
     ...restartStrategy(rs),
     "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
     "metrics.reporter.prom.port": String(METRICS_PORT),
+    // <status>State gauges (runningState, restartingState…) drive the "job not running" alert.
+    "metrics.job.status.enable": "STATE,CURRENT_TIME",
     "fs.s3a.aws.credentials.provider": credentialsProvider(v, s3),
     ...(s3.kind === "endpoint"
       ? { "s3.endpoint": s3.endpoint, "s3.path.style.access": "true" }

@@ -56,6 +56,8 @@ export function operatorValues(args: Omit<FlinkOperatorArgs, "provider">) {
 export class FlinkOperator extends pulumi.ComponentResource {
   /** Depend on this before creating any flink.apache.org resource. */
   readonly ready: pulumi.Resource;
+  /** The operator's namespace, for objects placed beside it (its PodMonitor). */
+  readonly namespace: k8s.core.v1.Namespace;
 
   constructor(name: string, args: FlinkOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:flink:FlinkOperator", name, {}, opts);
@@ -68,6 +70,7 @@ export class FlinkOperator extends pulumi.ComponentResource {
       k8sOpts,
     );
 
+    this.namespace = operatorNs;
     const dependsOn: pulumi.Resource[] = [operatorNs];
     if (args.config.webhook) {
       const certNs = new k8s.core.v1.Namespace(

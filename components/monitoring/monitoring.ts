@@ -1,34 +1,174 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
 import { PlatformModel } from "../../config/model";
+import { KUBE_PROMETHEUS_STACK } from "../versions";
+import { Placement } from "../flink/podTemplate";
+import { flinkAlertRules } from "./alertRules";
+import { flinkDashboards } from "./dashboards";
+import { flinkPodMonitor, operatorPodMonitor, PLATFORM_LABEL } from "./podMonitors";
+import {
+  DASHBOARD_LABEL,
+  GRAFANA_ADMIN_SECRET,
+  kubePrometheusStackValues,
+  prometheusDuration,
+  RECEIVER_SECRET,
+} from "./stackValues";
 
 export const MONITORING_NAMESPACE = "monitoring";
 
 export interface MonitoringArgs {
   config: PlatformModel["monitoring"];
+  /** The Flink namespaces: each gets PodMonitors, and the quota alert watches them. */
+  namespaces: string[];
   /** Alert receiver URLs by secret config key. */
   secrets: PlatformModel["secrets"];
+  /** Where the monitoring pods run (the system node group on EKS). */
+  placement: Placement;
+  storageClass?: string;
   provider: k8s.Provider;
+  /** Namespaces (and the operator's) that must exist before PodMonitors are created in them. */
+  dependsOn: pulumi.Resource[];
 }
 
 /**
- * The monitoring namespace. Prometheus, Alertmanager, Grafana, scraping and alert rules are
- * the monitoring issue's work; the receiver secrets are already wired in as Pulumi secrets.
+ * Prometheus, Alertmanager and Grafana (kube-prometheus-stack, pinned), PodMonitors for every
+ * Flink JobManager and TaskManager and for the operator, the Flink alert rules, and the
+ * Flink dashboards. The Grafana admin password is generated and exported as a secret.
  */
 export class Monitoring extends pulumi.ComponentResource {
-  readonly namespace?: k8s.core.v1.Namespace;
+  readonly grafanaAdminPassword: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:monitoring:Monitoring", name, {}, opts);
-    if (args.config.enabled) {
-      this.namespace = new k8s.core.v1.Namespace(
-        `${name}-ns`,
-        {
-          metadata: { name: MONITORING_NAMESPACE, labels: { "app.kubernetes.io/part-of": "flink-platform" } },
+    const k8sOpts = { parent: this, provider: args.provider };
+    const c = args.config;
+
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: MONITORING_NAMESPACE,
+          // The chart's pods run non-root, but not all set every "restricted" field: enforce baseline
+          // (no host access, no privilege) and have the API server report anything short of restricted.
+          labels: {
+            ...PLATFORM_LABEL,
+            "pod-security.kubernetes.io/enforce": "baseline",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+          },
         },
-        { parent: this, provider: args.provider },
+      },
+      k8sOpts,
+    );
+    const inNs = { ...k8sOpts, dependsOn: [namespace] };
+
+    const password = new random.RandomPassword(
+      `${name}-grafana-admin-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    this.grafanaAdminPassword = pulumi.secret(password.result);
+    const adminSecret = new k8s.core.v1.Secret(
+      `${name}-grafana-admin`,
+      {
+        metadata: {
+          name: GRAFANA_ADMIN_SECRET,
+          namespace: MONITORING_NAMESPACE,
+          labels: { ...PLATFORM_LABEL },
+        },
+        type: "Opaque",
+        stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword },
+      },
+      inNs,
+    );
+
+    const stackDependsOn: pulumi.Resource[] = [namespace, adminSecret];
+    if (c.receivers.length > 0) {
+      stackDependsOn.push(
+        new k8s.core.v1.Secret(
+          `${name}-alertmanager-receivers`,
+          {
+            metadata: {
+              name: RECEIVER_SECRET,
+              namespace: MONITORING_NAMESPACE,
+              labels: { ...PLATFORM_LABEL },
+            },
+            type: "Opaque",
+            stringData: Object.fromEntries(c.receivers.map((r) => [r.secretKey, args.secrets[r.secretKey]])),
+          },
+          inNs,
+        ),
       );
     }
-    this.registerOutputs({});
+    const stack = new k8s.helm.v3.Release(
+      `${name}-kube-prometheus-stack`,
+      {
+        name: "kube-prometheus-stack",
+        chart: KUBE_PROMETHEUS_STACK.chart,
+        version: KUBE_PROMETHEUS_STACK.version,
+        repositoryOpts: { repo: KUBE_PROMETHEUS_STACK.repository },
+        namespace: MONITORING_NAMESPACE,
+        atomic: true,
+        values: kubePrometheusStackValues({
+          config: c,
+          placement: args.placement,
+          storageClass: args.storageClass,
+        }),
+      },
+      { ...k8sOpts, dependsOn: stackDependsOn },
+    );
+
+    // PodMonitors and PrometheusRules need the chart's CRDs, and their namespaces.
+    const crOpts = { ...k8sOpts, dependsOn: [stack, ...args.dependsOn] };
+    const interval = prometheusDuration(c.scrapeInterval);
+    const podMonitors = [
+      operatorPodMonitor(interval),
+      ...args.namespaces.flatMap((ns) => [
+        flinkPodMonitor(ns, "jobmanager", interval),
+        flinkPodMonitor(ns, "taskmanager", interval),
+      ]),
+    ];
+    for (const pm of podMonitors) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-podmonitor-${pm.metadata.namespace}-${pm.metadata.name}`,
+        pm,
+        crOpts,
+      );
+    }
+
+    new k8s.apiextensions.CustomResource(
+      `${name}-flink-rules`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: "flink-platform", namespace: MONITORING_NAMESPACE, labels: { ...PLATFORM_LABEL } },
+        spec: {
+          groups: flinkAlertRules({
+            thresholds: c.alerts,
+            namespaces: args.namespaces,
+            runbookBaseUrl: c.runbookBaseUrl,
+          }),
+        },
+      },
+      crOpts,
+    );
+
+    for (const [file, dashboard] of Object.entries(flinkDashboards())) {
+      new k8s.core.v1.ConfigMap(
+        `${name}-dashboard-${file}`,
+        {
+          metadata: {
+            name: `dashboard-${file}`,
+            namespace: MONITORING_NAMESPACE,
+            labels: { ...PLATFORM_LABEL, ...DASHBOARD_LABEL },
+            annotations: { grafana_folder: "Flink" },
+          },
+          data: { [`${file}.json`]: JSON.stringify(dashboard, null, 2) },
+        },
+        inNs,
+      );
+    }
+    this.registerOutputs({ grafanaAdminPassword: this.grafanaAdminPassword });
   }
 }

@@ -23,6 +23,8 @@ export class FlinkPlatform extends pulumi.ComponentResource {
   /** Per namespace: where checkpoints, savepoints and HA metadata live. */
   readonly stateLocations: Record<string, { checkpoints: string; savepoints: string; ha: string }>;
   readonly zookeeperQuorum?: string;
+  /** Grafana's generated admin password (secret); undefined when monitoring is off. */
+  readonly grafanaAdminPassword?: pulumi.Output<string>;
 
   constructor(name: string, model: PlatformModel, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:platform:FlinkPlatform", name, {}, opts);
@@ -89,7 +91,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       { model, placement: systemPlacement, storageClass, provider },
       { parent: this },
     );
-    new Flink(
+    const flink = new Flink(
       `${name}-flink`,
       {
         model,
@@ -103,11 +105,22 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new Monitoring(
-      `${name}-monitoring`,
-      { config: model.monitoring, secrets: model.secrets, provider },
-      { parent: this },
-    );
+    if (model.monitoring.enabled) {
+      const monitoring = new Monitoring(
+        `${name}-monitoring`,
+        {
+          config: model.monitoring,
+          namespaces: model.namespaces.map((ns) => ns.name),
+          secrets: model.secrets,
+          placement: systemPlacement,
+          storageClass,
+          provider,
+          dependsOn: [...Object.values(governance.namespaces), flink.operatorNamespace],
+        },
+        { parent: this },
+      );
+      this.grafanaAdminPassword = monitoring.grafanaAdminPassword;
+    }
 
     this.stateBucket = storage.bucket;
     this.stateLocations = Object.fromEntries(

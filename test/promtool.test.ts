@@ -1,0 +1,301 @@
+/**
+ * The alert rules under real Prometheus: `promtool check rules` on exactly what the stack
+ * deploys, and `promtool test rules` with series for every alert, proving that each fires
+ * when it should and stays silent when it should not.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { stringify } from "yaml";
+import { stackVariant, validate } from "./harness";
+import { resolveModel } from "../config/model";
+import { AlertRule, flinkAlertRules } from "../components/monitoring/alertRules";
+
+const INSTALL_HINT =
+  "promtool not found: install it with `sudo apt-get install --no-install-recommends prometheus` (Debian/Ubuntu) or put a Prometheus release's promtool on PATH";
+
+function promtool(args: string[], cwd: string): { ok: boolean; output: string } {
+  const run = spawnSync("promtool", args, { cwd, encoding: "utf8" });
+  if (run.error) throw new Error(INSTALL_HINT);
+  return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
+}
+
+type Labels = Record<string, string>;
+
+interface AlertCase {
+  alert: string;
+  /** Why the other series in the case must not fire. */
+  silentBecause: string;
+  series: [selector: string, values: string][];
+  evalTime: string;
+  firing: { labels: Labels; value?: string }[];
+  /** A time at which the condition holds but `for` has not yet elapsed: nothing may fire. */
+  pendingAt?: string;
+}
+
+const P = 'namespace="payments", flink_deployment="fraud-detection"';
+const A = 'namespace="analytics", flink_deployment="adhoc"';
+const fraud = { namespace: "payments", flink_deployment: "fraud-detection" };
+const adhoc = { namespace: "analytics", flink_deployment: "adhoc" };
+
+/** Test series for the production thresholds: 2 restarts, 300 s checkpoints, 500 ms/s, 90%. */
+const CASES: AlertCase[] = [
+  {
+    alert: "FlinkJobRestarting",
+    silentBecause: "a job that restarted once stays below the threshold of 2",
+    series: [
+      [`flink_jobmanager_job_numRestarts{${P}, job_name="fraud"}`, "0 0 0 1 2 3 3 3 3 3 3"],
+      [`flink_jobmanager_job_numRestarts{${A}, job_name="q1"}`, "0 0 0 1 1 1 1 1 1 1 1"],
+    ],
+    evalTime: "10m",
+    firing: [{ labels: { ...fraud, job_name: "fraud" } }],
+  },
+  {
+    alert: "FlinkJobNotRunning",
+    silentBecause: "the running job reports runningState 1",
+    series: [
+      [`flink_jobmanager_job_runningState{${P}, job_name="fraud"}`, "1 1 0x20"],
+      [`flink_jobmanager_job_runningState{${A}, job_name="q1"}`, "1x22"],
+    ],
+    evalTime: "13m",
+    pendingAt: "8m",
+    firing: [{ labels: { ...fraud, job_name: "fraud" } }],
+  },
+  {
+    alert: "FlinkDeploymentFailed",
+    silentBecause: "a namespace with no FAILED resource reports 0",
+    series: [
+      [
+        'flink_k8soperator_namespace_Lifecycle_State_FAILED_Count{resourcens="payments", resourcetype="FlinkDeployment"}',
+        "0 0 1x10",
+      ],
+      [
+        'flink_k8soperator_namespace_Lifecycle_State_FAILED_Count{resourcens="analytics", resourcetype="FlinkDeployment"}',
+        "0x12",
+      ],
+    ],
+    evalTime: "8m",
+    pendingAt: "4m",
+    firing: [{ labels: { resourcens: "payments", resourcetype: "FlinkDeployment" }, value: "1" }],
+  },
+  {
+    alert: "FlinkCheckpointsFailing",
+    silentBecause: "two failures in 30 minutes stay below the threshold of 3",
+    series: [
+      [`flink_jobmanager_job_numberOfFailedCheckpoints{${P}, job_name="fraud"}`, "0 0 1 2 3 3 3 3 3 3 3"],
+      [`flink_jobmanager_job_numberOfFailedCheckpoints{${A}, job_name="q1"}`, "0 0 1 2 2 2 2 2 2 2 2"],
+    ],
+    evalTime: "10m",
+    firing: [{ labels: { ...fraud, job_name: "fraud" } }],
+  },
+  {
+    alert: "FlinkCheckpointSlow",
+    silentBecause: "a 200 s checkpoint is under the 300 s threshold",
+    series: [
+      [`flink_jobmanager_job_lastCheckpointDuration{${P}, job_name="fraud", pod="jm-0"}`, "400000x20"],
+      [`flink_jobmanager_job_lastCheckpointDuration{${A}, job_name="q1", pod="jm-0"}`, "200000x20"],
+    ],
+    evalTime: "16m",
+    pendingAt: "10m",
+    firing: [{ labels: { ...fraud, job_name: "fraud" } }],
+  },
+  {
+    alert: "FlinkBackpressured",
+    silentBecause: "the sink's worst subtask (300 ms/s) is under 500 ms/s",
+    series: [
+      [
+        `flink_taskmanager_job_task_backPressuredTimeMsPerSecond{${P}, job_name="fraud", task_name="enrich", subtask_index="0"}`,
+        "800x20",
+      ],
+      [
+        `flink_taskmanager_job_task_backPressuredTimeMsPerSecond{${P}, job_name="fraud", task_name="enrich", subtask_index="1"}`,
+        "100x20",
+      ],
+      [
+        `flink_taskmanager_job_task_backPressuredTimeMsPerSecond{${P}, job_name="fraud", task_name="sink", subtask_index="0"}`,
+        "300x20",
+      ],
+    ],
+    evalTime: "16m",
+    pendingAt: "10m",
+    firing: [{ labels: { ...fraud, job_name: "fraud", task_name: "enrich" } }],
+  },
+  {
+    alert: "FlinkHeapPressure",
+    silentBecause: "a TaskManager at 50% heap is fine",
+    series: [
+      [`flink_taskmanager_Status_JVM_Memory_Heap_Used{${P}, component="taskmanager", pod="tm-1"}`, "950x20"],
+      [`flink_taskmanager_Status_JVM_Memory_Heap_Max{${P}, component="taskmanager", pod="tm-1"}`, "1000x20"],
+      [`flink_taskmanager_Status_JVM_Memory_Heap_Used{${P}, component="taskmanager", pod="tm-2"}`, "500x20"],
+      [`flink_taskmanager_Status_JVM_Memory_Heap_Max{${P}, component="taskmanager", pod="tm-2"}`, "1000x20"],
+      [`flink_jobmanager_Status_JVM_Memory_Heap_Used{${A}, component="jobmanager", pod="jm-0"}`, "960x20"],
+      [`flink_jobmanager_Status_JVM_Memory_Heap_Max{${A}, component="jobmanager", pod="jm-0"}`, "1000x20"],
+    ],
+    evalTime: "16m",
+    firing: [
+      { labels: { ...fraud, component: "taskmanager", pod: "tm-1" } },
+      { labels: { ...adhoc, component: "jobmanager", pod: "jm-0" } },
+    ],
+  },
+  {
+    alert: "FlinkNoTaskManagers",
+    silentBecause: "an idle session cluster without jobs may have no TaskManagers",
+    series: [
+      [`flink_jobmanager_numRegisteredTaskManagers{${P}, pod="jm-0"}`, "0x10"],
+      [`flink_jobmanager_numRunningJobs{${P}, pod="jm-0"}`, "1x10"],
+      [`flink_jobmanager_numRegisteredTaskManagers{${A}, pod="jm-0"}`, "0x10"],
+      [`flink_jobmanager_numRunningJobs{${A}, pod="jm-0"}`, "0x10"],
+    ],
+    evalTime: "6m",
+    pendingAt: "3m",
+    firing: [{ labels: fraud }],
+  },
+  {
+    alert: "FlinkNoFreeSlots",
+    silentBecause: "a stopped job whose cluster has free slots is not waiting for slots",
+    series: [
+      [`flink_jobmanager_job_runningState{${A}, job_name="q1", pod="jm-0"}`, "0x15"],
+      [`flink_jobmanager_taskSlotsAvailable{${A}, pod="jm-0"}`, "0x15"],
+      [`flink_jobmanager_job_runningState{${P}, job_name="fraud", pod="jm-0"}`, "0x15"],
+      [`flink_jobmanager_taskSlotsAvailable{${P}, pod="jm-0"}`, "2x15"],
+    ],
+    evalTime: "11m",
+    pendingAt: "5m",
+    firing: [{ labels: { ...adhoc, job_name: "q1", pod: "jm-0" } }],
+  },
+  {
+    alert: "FlinkNamespaceQuotaNearlyFull",
+    silentBecause: "analytics is at 50%, and kube-system is full but not a Flink namespace",
+    series: [
+      [
+        'kube_resourcequota{namespace="payments", resource="requests.cpu", resourcequota="flink-quota", type="used"}',
+        "19x20",
+      ],
+      [
+        'kube_resourcequota{namespace="payments", resource="requests.cpu", resourcequota="flink-quota", type="hard"}',
+        "20x20",
+      ],
+      [
+        'kube_resourcequota{namespace="analytics", resource="requests.cpu", resourcequota="flink-quota", type="used"}',
+        "10x20",
+      ],
+      [
+        'kube_resourcequota{namespace="analytics", resource="requests.cpu", resourcequota="flink-quota", type="hard"}',
+        "20x20",
+      ],
+      [
+        'kube_resourcequota{namespace="kube-system", resource="pods", resourcequota="system", type="used"}',
+        "20x20",
+      ],
+      [
+        'kube_resourcequota{namespace="kube-system", resource="pods", resourcequota="system", type="hard"}',
+        "20x20",
+      ],
+    ],
+    evalTime: "16m",
+    pendingAt: "10m",
+    firing: [{ labels: { namespace: "payments", resource: "requests.cpu", resourcequota: "flink-quota" } }],
+  },
+  {
+    alert: "FlinkOperatorDown",
+    silentBecause: "(see the second case: a scraped operator)",
+    series: [['up{namespace="flink-operator", pod="flink-kubernetes-operator-0"}', "1 1 0x10"]],
+    evalTime: "8m",
+    pendingAt: "5m",
+    firing: [{ labels: {} }],
+  },
+  {
+    alert: "FlinkOperatorDown",
+    silentBecause:
+      "the operator is scraped successfully, and another namespace's target being down is not the operator",
+    series: [
+      ['up{namespace="flink-operator", pod="flink-kubernetes-operator-0"}', "1x12"],
+      ['up{namespace="payments", pod="fraud-detection-taskmanager-1-1"}', "0x12"],
+    ],
+    evalTime: "10m",
+    firing: [],
+  },
+];
+
+/** Renders the subset of Go templating the annotations use: `{{ $labels.x }}` and `{{ $value }}`. */
+function renderTemplate(text: string, labels: Labels, value = ""): string {
+  return text
+    .replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, name: string) => labels[name] ?? "")
+    .replace(/\{\{ \$value \}\}/g, value);
+}
+
+function promtoolTests(rules: AlertRule[]) {
+  const byName = new Map(rules.map((r) => [r.alert, r]));
+  return {
+    rule_files: ["rules.yaml"],
+    evaluation_interval: "1m",
+    tests: CASES.map((c) => {
+      const rule = byName.get(c.alert)!;
+      return {
+        interval: "1m",
+        input_series: c.series.map(([series, values]) => ({ series, values })),
+        alert_rule_test: [
+          ...(c.pendingAt ? [{ eval_time: c.pendingAt, alertname: c.alert, exp_alerts: [] }] : []),
+          {
+            eval_time: c.evalTime,
+            alertname: c.alert,
+            exp_alerts: c.firing.map((f) => ({
+              exp_labels: { ...f.labels, severity: rule.labels.severity },
+              exp_annotations: Object.fromEntries(
+                Object.entries(rule.annotations).map(([k, v]) => [k, renderTemplate(v, f.labels, f.value)]),
+              ),
+            })),
+          },
+        ],
+      };
+    }),
+  };
+}
+
+describe("alert rules under promtool", function () {
+  this.timeout(30_000);
+  let dir: string;
+  let rules: AlertRule[];
+
+  before(() => {
+    const v = validate(stackVariant("prod"));
+    if (!v.ok) throw new Error(JSON.stringify(v.problems));
+    const model = resolveModel(v.stack);
+    const groups = flinkAlertRules({
+      thresholds: model.monitoring.alerts,
+      namespaces: model.namespaces.map((n) => n.name),
+    });
+    rules = groups.flatMap((g) => g.rules);
+    dir = mkdtempSync(join(tmpdir(), "flink-platform-rules-"));
+    writeFileSync(join(dir, "rules.yaml"), stringify({ groups }));
+    writeFileSync(join(dir, "tests.yaml"), stringify(promtoolTests(rules)));
+    promtool(["--version"], dir); // fails with the install hint when promtool is missing
+  });
+
+  it("has a firing and a silent case for every alert", () => {
+    for (const r of rules) {
+      const cases = CASES.filter((c) => c.alert === r.alert);
+      assert.ok(
+        cases.some((c) => c.firing.length > 0),
+        `${r.alert} has no firing case`,
+      );
+      assert.ok(
+        cases.every((c) => c.silentBecause.length > 0),
+        `${r.alert} has no silent series`,
+      );
+    }
+  });
+
+  it("passes promtool check rules", () => {
+    const run = promtool(["check", "rules", "rules.yaml"], dir);
+    assert.ok(run.ok, run.output);
+    assert.match(run.output, new RegExp(`SUCCESS: ${rules.length} rules found`));
+  });
+
+  it("passes promtool test rules: each alert fires when it should and only then", () => {
+    const run = promtool(["test", "rules", "tests.yaml"], dir);
+    assert.ok(run.ok, run.output);
+  });
+});
