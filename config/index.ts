@@ -7,7 +7,7 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { NAMESPACE, ConfigError } from "./problems";
 import { validateStack } from "./load";
 import { resolveModel, PlatformModel } from "./model";
-import { flinkChecks } from "../components/flink/checks";
+import { STACK_CHECKS } from "../components/platform/stackChecks";
 
 export { ConfigError } from "./problems";
 export type { PlatformModel } from "./model";
@@ -32,7 +32,7 @@ export function readStackConfig(): { raw: Record<string, string>; secretKeys: Se
 /** Loads and validates the stack config; throws {@link ConfigError} listing every problem. */
 export function loadPlatformModel(): PlatformModel {
   const { raw, secretKeys } = readStackConfig();
-  const result = validateStack(raw, secretKeys, flinkChecks);
+  const result = validateStack(raw, secretKeys, STACK_CHECKS);
   if (!result.ok) throw new ConfigError(result.problems);
   const config = new pulumi.Config(NAMESPACE);
   const secrets = Object.fromEntries(

@@ -8,7 +8,7 @@ import { RecordedResource } from "../tools/offline/mockRuntime";
 import { renderConfig, RenderResult } from "../tools/offline/render";
 import { parseStackFile } from "../tools/offline/stackFile";
 import { validateStack, Validation } from "../config/load";
-import { flinkChecks } from "../components/flink/checks";
+import { STACK_CHECKS } from "../components/platform/stackChecks";
 
 export type StackDoc = { config: Record<string, unknown> };
 
@@ -49,7 +49,7 @@ export function validate(text: string): Validation {
     raw[k.slice("flink-platform:".length)] = v;
     if (secretKeys.includes(k)) secrets.add(k.slice("flink-platform:".length));
   }
-  return validateStack(raw, secrets, flinkChecks);
+  return validateStack(raw, secrets, STACK_CHECKS);
 }
 
 /** Problems as printed lines, or [] when valid. */

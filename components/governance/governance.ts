@@ -1,16 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { NamespaceModel } from "../../config/model";
-import { PRIORITY_CLASSES, resourceQuotaHard } from "./quota";
+import { NamespaceModel, PlatformModel } from "../../config/model";
+import { limitRangeSpec, PRIORITY_CLASSES, resourceQuotaHard } from "./quota";
+import { flinkNetworkPolicies } from "./networkPolicies";
 
 export interface GovernanceArgs {
   namespaces: NamespaceModel[];
+  policy: PlatformModel["policy"];
+  /** Prometheus's namespace, admitted to scrape Flink pods; undefined when monitoring is off. */
+  monitoringNamespace?: string;
+  /** Flink reaches the in-cluster object store (dev) rather than S3. */
+  objectStore: boolean;
+  /** Ports the Kubernetes API server answers on. */
+  apiServerPorts: number[];
   provider: k8s.Provider;
 }
 
 /**
  * Team namespaces and their guard rails: Pod Security Admission labels, a ResourceQuota
- * (CPU, memory, pods, PVCs, FlinkDeployments) and the Flink priority classes.
+ * (CPU, memory, pods, PVCs, FlinkDeployments), a LimitRange, default-deny NetworkPolicies
+ * with exactly Flink's flows allowed, and the Flink priority classes.
  */
 export class Governance extends pulumi.ComponentResource {
   /** Namespace resources by name, for dependents that create objects inside them. */
@@ -51,6 +60,24 @@ export class Governance extends pulumi.ComponentResource {
         { metadata: { name: "flink-quota", namespace: ns.name }, spec: { hard: resourceQuotaHard(ns) } },
         { ...k8sOpts, dependsOn: [namespace] },
       );
+      new k8s.core.v1.LimitRange(
+        `${name}-limits-${ns.name}`,
+        { metadata: { name: "flink-limits", namespace: ns.name }, spec: limitRangeSpec(args.policy) },
+        { ...k8sOpts, dependsOn: [namespace] },
+      );
+      const policies = flinkNetworkPolicies({
+        namespace: ns.name,
+        monitoringNamespace: args.monitoringNamespace,
+        zookeeper: ns.haMode === "zookeeper",
+        objectStore: args.objectStore,
+        apiServerPorts: args.apiServerPorts,
+      });
+      for (const policy of policies) {
+        new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${ns.name}-${policy.metadata.name}`, policy, {
+          ...k8sOpts,
+          dependsOn: [namespace],
+        });
+      }
     }
     this.registerOutputs({});
   }

@@ -8,7 +8,7 @@ import { Placement } from "../flink/podTemplate";
 import { Flink } from "../flink/flink";
 import { Governance } from "../governance/governance";
 import { HighAvailability } from "../ha/highAvailability";
-import { Monitoring } from "../monitoring/monitoring";
+import { Monitoring, MONITORING_NAMESPACE } from "../monitoring/monitoring";
 import { Storage } from "../storage/storage";
 
 /**
@@ -71,7 +71,15 @@ export class FlinkPlatform extends pulumi.ComponentResource {
 
     const governance = new Governance(
       `${name}-governance`,
-      { namespaces: model.namespaces, provider },
+      {
+        namespaces: model.namespaces,
+        policy: model.policy,
+        monitoringNamespace: model.monitoring.enabled ? MONITORING_NAMESPACE : undefined,
+        objectStore: model.cluster.provider !== "eks",
+        // EKS serves the API on 443; kind, k3d and minikube on 6443 (or 8443).
+        apiServerPorts: model.cluster.provider === "eks" ? [443] : [443, 6443, 8443],
+        provider,
+      },
       { parent: this },
     );
     const storage = new Storage(

@@ -11,6 +11,7 @@ import { platformProgram, PlatformProgram } from "../../components/platform/prog
 import { RecordedResource, runProgram } from "./mockRuntime";
 import { readStackFile, StackFileConfig } from "./stackFile";
 import { buildReport, Report } from "./report";
+import { formatQuantity } from "../../config/units";
 
 export const PROJECT = "flink-platform";
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -126,6 +127,17 @@ export function summary(stack: string, outDir: string, result: RenderResult): st
       `${result.resources.filter((r) => r.type === HELM_RELEASE).length} Helm releases`,
     "",
     table(["cluster", "kind", "flink", "parallelism", "slots", "TMs", "JobManager", "TaskManager"], rows),
+    "",
+    table(
+      ["namespace", "requests (cpu / memory)", "+ upgrade headroom", "quota", "fits"],
+      result.report.namespaces.map((n) => [
+        n.name,
+        `${n.requests.cpu} / ${formatQuantity(n.requests.memory)}`,
+        `${n.upgradeHeadroom.cpu} / ${formatQuantity(n.upgradeHeadroom.memory)}`,
+        `${n.quota.cpu} / ${formatQuantity(n.quota.memory)}`,
+        n.fits ? "yes" : "NO",
+      ]),
+    ),
   ].join("\n");
 }
 

@@ -6,6 +6,7 @@ import {
   JobManagerMemory,
   TaskManagerMemory,
 } from "../../components/flink/memory";
+import { namespaceFit } from "../../components/governance/fit";
 
 export interface FlinkClusterReport {
   name: string;
@@ -19,10 +20,29 @@ export interface FlinkClusterReport {
   taskManager: Omit<TaskManagerMemory, "jvmHeapBytes" | "maxDirectBytes">;
 }
 
+interface CpuMemory {
+  /** Cores. */
+  cpu: number;
+  /** Bytes. */
+  memory: number;
+}
+
+/** A Flink namespace's requested totals against its quota (the preview-time fit check). */
+export interface NamespaceReport {
+  name: string;
+  requests: CpuMemory;
+  limits: CpuMemory;
+  quota: CpuMemory;
+  /** Room kept for one upgrade of the largest stateful cluster; `fits` counts it. */
+  upgradeHeadroom: CpuMemory;
+  fits: boolean;
+}
+
 export interface Report {
   stack: string;
   environment: PlatformModel["environment"];
   flinkClusters: FlinkClusterReport[];
+  namespaces: NamespaceReport[];
 }
 
 export function buildReport(stack: string, model: PlatformModel): Report {
@@ -47,5 +67,16 @@ export function buildReport(stack: string, model: PlatformModel): Report {
       };
     })
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-  return { stack, environment: model.environment, flinkClusters };
+  const namespaces = model.namespaces
+    .map(namespaceFit)
+    .map((f): NamespaceReport => ({
+      name: f.name,
+      requests: { cpu: f.requests.cpu, memory: f.requests.memory },
+      limits: { cpu: f.limits.cpu, memory: f.limits.memory },
+      quota: { cpu: f.quota.cpu, memory: f.quota.memory },
+      upgradeHeadroom: { cpu: f.upgradeHeadroom.cpu, memory: f.upgradeHeadroom.memory },
+      fits: f.fits,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { stack, environment: model.environment, flinkClusters, namespaces };
 }

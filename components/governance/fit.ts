@@ -1,0 +1,243 @@
+/**
+ * The preview-time fit check: what every Flink cluster in a namespace asks for (replicas ×
+ * resources, TaskManagers from the capacity rule) against the namespace's quota, with room
+ * for one stateful upgrade, and the largest Flink pod against one Flink node. Pure.
+ */
+import { StackConfig } from "../../config/schema";
+import { FlinkClusterModel, NamespaceModel, PlatformModel, resolveModel } from "../../config/model";
+import { Problem, problem } from "../../config/problems";
+import { formatQuantity } from "../../config/units";
+import { INSTANCE_CATALOG } from "../cluster/instanceCatalog";
+import { formatCpu } from "../kube/podSecurity";
+
+export interface Resources {
+  cpu: number;
+  /** Bytes. */
+  memory: number;
+}
+
+export interface ClusterDemand {
+  name: string;
+  jobManager: { replicas: number } & Resources;
+  taskManager: { replicas: number } & Resources;
+  pods: number;
+  /** Requests of all its pods; Flink's limits equal its requests (limit factors of 1). */
+  total: Resources;
+  /** A stateful upgrade (savepoint / last-state) redeploys it while old pods may still terminate. */
+  statefulUpgrade: boolean;
+}
+
+export interface NamespaceFit {
+  name: string;
+  clusters: ClusterDemand[];
+  requests: Resources;
+  limits: Resources;
+  /** Room for one upgrade of the largest stateful cluster. */
+  upgradeHeadroom: Resources & { pods: number; cluster?: string };
+  pods: number;
+  quota: Resources & { pods: number };
+  fits: boolean;
+}
+
+/** Requests of the DaemonSets on every Flink node (VPC CNI, kube-proxy, EBS CSI node), kept free. */
+export const NODE_DAEMONSET_RESERVE: Resources = { cpu: 0.2, memory: 256 * 1024 * 1024 };
+
+// Cores are summed in millicores so 0.1 + 0.2 stays exact.
+const milli = (cpu: number) => Math.round(cpu * 1000);
+
+function add(a: Resources, b: Resources): Resources {
+  return { cpu: (milli(a.cpu) + milli(b.cpu)) / 1000, memory: a.memory + b.memory };
+}
+
+function clusterDemand(c: FlinkClusterModel): ClusterDemand {
+  const jm = { replicas: c.jobManager.replicas, cpu: c.jobManager.cpu, memory: c.jobManager.memoryBytes };
+  const tm = { replicas: c.taskManager.replicas, cpu: c.taskManager.cpu, memory: c.taskManager.memoryBytes };
+  const total = {
+    cpu: (jm.replicas * milli(jm.cpu) + tm.replicas * milli(tm.cpu)) / 1000,
+    memory: jm.replicas * jm.memory + tm.replicas * tm.memory,
+  };
+  const mode = c.job?.upgradeMode;
+  return {
+    name: c.name,
+    jobManager: jm,
+    taskManager: tm,
+    pods: jm.replicas + tm.replicas,
+    total,
+    statefulUpgrade: mode === "savepoint" || mode === "last-state",
+  };
+}
+
+export function namespaceFit(ns: NamespaceModel): NamespaceFit {
+  const clusters = ns.flinkClusters.map(clusterDemand);
+  const requests = clusters.reduce((sum, c) => add(sum, c.total), { cpu: 0, memory: 0 });
+  const stateful = clusters.filter((c) => c.statefulUpgrade);
+  const largest = stateful.reduce<ClusterDemand | undefined>(
+    (big, c) =>
+      !big ||
+      c.total.memory > big.total.memory ||
+      (c.total.memory === big.total.memory && c.total.cpu > big.total.cpu)
+        ? c
+        : big,
+    undefined,
+  );
+  const upgradeHeadroom = largest
+    ? { ...largest.total, pods: largest.pods, cluster: largest.name }
+    : { cpu: 0, memory: 0, pods: 0 };
+  const pods = clusters.reduce((n, c) => n + c.pods, 0);
+  const quota = { cpu: ns.quota.cpu, memory: ns.quota.memory, pods: ns.quota.pods };
+  const needed = add(requests, upgradeHeadroom);
+  const fits =
+    milli(needed.cpu) <= milli(quota.cpu) &&
+    needed.memory <= quota.memory &&
+    pods + upgradeHeadroom.pods <= quota.pods;
+  return { name: ns.name, clusters, requests, limits: requests, upgradeHeadroom, pods, quota, fits };
+}
+
+const size = (bytes: number) => formatQuantity(bytes);
+
+/** The table a refused namespace is reported with: what asks for what, and against which quota. */
+export function fitTable(fit: NamespaceFit): string {
+  const process = (p: { replicas: number } & Resources) =>
+    `${p.replicas} × ${formatCpu(p.cpu)} cpu / ${size(p.memory)}`;
+  const rows: string[][] = [
+    ["FlinkDeployment", "JobManagers", "TaskManagers", "pods", "cpu", "memory"],
+    ...fit.clusters.map((c) => [
+      c.name,
+      process(c.jobManager),
+      process(c.taskManager),
+      String(c.pods),
+      formatCpu(c.total.cpu),
+      size(c.total.memory),
+    ]),
+    ["requests", "", "", String(fit.pods), formatCpu(fit.requests.cpu), size(fit.requests.memory)],
+    [
+      `+ upgrade headroom${fit.upgradeHeadroom.cluster ? ` (${fit.upgradeHeadroom.cluster})` : ""}`,
+      "",
+      "",
+      String(fit.upgradeHeadroom.pods),
+      formatCpu(fit.upgradeHeadroom.cpu),
+      size(fit.upgradeHeadroom.memory),
+    ],
+    ["quota", "", "", String(fit.quota.pods), formatCpu(fit.quota.cpu), size(fit.quota.memory)],
+  ];
+  return indentedTable(rows);
+}
+
+function indentedTable(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows
+    .map(
+      (r) =>
+        "    " +
+        r
+          .map((cell, i) => cell.padEnd(widths[i]))
+          .join("  ")
+          .trimEnd(),
+    )
+    .join("\n");
+}
+
+function quotaProblems(fit: NamespaceFit, index: number): Problem[] {
+  if (fit.fits) return [];
+  const needed = add(fit.requests, fit.upgradeHeadroom);
+  const over = [
+    milli(needed.cpu) > milli(fit.quota.cpu)
+      ? `cpu ${formatCpu(needed.cpu)} > ${formatCpu(fit.quota.cpu)}`
+      : "",
+    needed.memory > fit.quota.memory ? `memory ${size(needed.memory)} > ${size(fit.quota.memory)}` : "",
+    fit.pods + fit.upgradeHeadroom.pods > fit.quota.pods
+      ? `pods ${fit.pods + fit.upgradeHeadroom.pods} > ${fit.quota.pods}`
+      : "",
+  ].filter(Boolean);
+  return [
+    problem(
+      ["namespaces", index, "quota"],
+      `the Flink clusters in namespace "${fit.name}" need more than its quota (${over.join(", ")}), ` +
+        `counting room for one stateful upgrade; raise the quota or shrink a job:\n${fitTable(fit)}`,
+    ),
+  ];
+}
+
+/** The smallest node the Flink node group may hand out, less its DaemonSets. */
+export function flinkNodeCapacity(
+  cluster: StackConfig["cluster"],
+): (Resources & { instanceType: string }) | undefined {
+  if (cluster.provider !== "eks") return undefined;
+  const types = cluster.nodeGroups.flink.instanceTypes;
+  const smallest = (key: "allocatableCpu" | "allocatableMemoryBytes") =>
+    types.reduce((a, b) => (INSTANCE_CATALOG[b][key] < INSTANCE_CATALOG[a][key] ? b : a));
+  const cpuType = smallest("allocatableCpu");
+  const memType = smallest("allocatableMemoryBytes");
+  return {
+    cpu: (milli(INSTANCE_CATALOG[cpuType].allocatableCpu) - milli(NODE_DAEMONSET_RESERVE.cpu)) / 1000,
+    memory: INSTANCE_CATALOG[memType].allocatableMemoryBytes - NODE_DAEMONSET_RESERVE.memory,
+    instanceType: cpuType === memType ? cpuType : `${cpuType}/${memType}`,
+  };
+}
+
+function podProblems(model: PlatformModel): Problem[] {
+  const node = flinkNodeCapacity(model.cluster);
+  const maxCpu = model.policy.maxContainerCpu;
+  const maxMemory = model.policy.maxContainerMemory;
+  const problems: Problem[] = [];
+  for (const c of model.namespaces.flatMap((ns) => ns.flinkClusters)) {
+    for (const role of ["jobManager", "taskManager"] as const) {
+      const p = c[role];
+      const what = `the ${role === "jobManager" ? "JobManager" : "TaskManager"} of "${c.name}" in namespace "${c.namespace}" (${formatCpu(p.cpu)} cpu, ${size(p.memoryBytes)})`;
+      const path = [...c.path, role];
+      if (node && (milli(p.cpu) > milli(node.cpu) || p.memoryBytes > node.memory)) {
+        problems.push(
+          problem(
+            path,
+            `${what} does not fit one Flink node: a ${node.instanceType} node offers ${formatCpu(node.cpu)} cpu and ` +
+              `${size(node.memory)} to pods (allocatable less DaemonSets); use a larger instance type in ` +
+              `cluster.nodeGroups.flink.instanceTypes or a smaller process:\n` +
+              indentedTable([
+                ["", "cpu", "memory"],
+                [
+                  role === "jobManager" ? "JobManager pod" : "TaskManager pod",
+                  formatCpu(p.cpu),
+                  size(p.memoryBytes),
+                ],
+                [`${node.instanceType} node`, formatCpu(node.cpu), size(node.memory)],
+              ]),
+          ),
+        );
+      }
+      if (milli(p.cpu) > milli(maxCpu) || p.memoryBytes > maxMemory) {
+        problems.push(
+          problem(
+            path,
+            `${what} exceeds the namespace LimitRange's container maximum (${formatCpu(maxCpu)} cpu, ${size(maxMemory)}; ` +
+              `policy.maxContainerCpu / policy.maxContainerMemory), so its pods would be refused`,
+          ),
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+function deploymentCountProblems(ns: NamespaceModel, index: number): Problem[] {
+  const count = ns.flinkClusters.length;
+  return count > ns.quota.flinkDeployments
+    ? [
+        problem(
+          ["namespaces", index, "quota", "flinkDeployments"],
+          `namespace "${ns.name}" declares ${count} FlinkDeployments (jobs and session clusters) but its quota allows ${ns.quota.flinkDeployments}`,
+        ),
+      ]
+    : [];
+}
+
+export function checkFit(model: PlatformModel): Problem[] {
+  return [
+    ...model.namespaces.flatMap((ns, i) => [
+      ...quotaProblems(namespaceFit(ns), i),
+      ...deploymentCountProblems(ns, i),
+    ]),
+    ...podProblems(model),
+  ];
+}
+
+export const governanceChecks = [(stack: StackConfig): Problem[] => checkFit(resolveModel(stack))];

@@ -1,0 +1,115 @@
+/**
+ * A team namespace's NetworkPolicies as plain objects: deny everything, then allow exactly
+ * the flows Flink needs. Pure, so tests check each flow.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import { METRICS_PORT } from "../flink/flinkConfig";
+import { OPERATOR_NAMESPACE } from "../flink/operator";
+import { ZOOKEEPER_CLIENT_PORT, ZOOKEEPER_NAMESPACE } from "../ha/quorum";
+import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_PORT } from "../storage/objectStore";
+
+/** Flink's REST port, which the operator uses to submit, savepoint and observe jobs. */
+export const FLINK_REST_PORT = 8081;
+/** The label our pod template puts on every Flink pod. */
+const FLINK_PODS = { matchLabels: { "app.kubernetes.io/part-of": "flink-platform" } };
+
+type Spec = k8s.types.input.networking.v1.NetworkPolicySpec;
+type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+
+export interface NetworkPolicyObject {
+  apiVersion: "networking.k8s.io/v1";
+  kind: "NetworkPolicy";
+  metadata: { name: string; namespace: string; labels: Record<string, string> };
+  spec: Spec;
+}
+
+export interface NetworkPolicyInput {
+  namespace: string;
+  /** Where Prometheus runs, when monitoring is on. */
+  monitoringNamespace?: string;
+  /** HA through the platform's ZooKeeper ensemble. */
+  zookeeper: boolean;
+  /** The in-cluster object store (dev) instead of S3. */
+  objectStore: boolean;
+  /** Ports the Kubernetes API server answers on (443 on EKS; kind and k3d use 6443). */
+  apiServerPorts: number[];
+}
+
+function inNamespace(name: string): Peer {
+  return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } };
+}
+
+const tcp = (port: number) => ({ port, protocol: "TCP" });
+
+export function flinkNetworkPolicies(input: NetworkPolicyInput): NetworkPolicyObject[] {
+  const policy = (name: string, spec: Spec): NetworkPolicyObject => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name, namespace: input.namespace, labels: { "app.kubernetes.io/part-of": "flink-platform" } },
+    spec,
+  });
+  const policies = [
+    policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+    // JobManager ↔ TaskManager: RPC, blob server and data exchange (TaskManager ports are dynamic).
+    policy("flink-internal", {
+      podSelector: FLINK_PODS,
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ podSelector: FLINK_PODS }] }],
+      egress: [{ to: [{ podSelector: FLINK_PODS }] }],
+    }),
+    policy("operator-to-jobmanager", {
+      podSelector: { matchLabels: { component: "jobmanager" } },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [inNamespace(OPERATOR_NAMESPACE)], ports: [tcp(FLINK_REST_PORT)] }],
+    }),
+    policy("dns-egress", {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [{ ...inNamespace("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          ports: [
+            { port: 53, protocol: "UDP" },
+            { port: 53, protocol: "TCP" },
+          ],
+        },
+      ],
+    }),
+    // The Kubernetes API (native mode creates TaskManager pods; Kubernetes HA keeps leases), and
+    // on AWS S3 and STS, all HTTPS to addresses NetworkPolicy cannot name (the S3 gateway
+    // endpoint routes to S3's public ranges).
+    policy("https-egress", {
+      podSelector: FLINK_PODS,
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: input.apiServerPorts.map(tcp) }],
+    }),
+  ];
+  if (input.monitoringNamespace) {
+    policies.push(
+      policy("prometheus-scrape", {
+        podSelector: FLINK_PODS,
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [inNamespace(input.monitoringNamespace)], ports: [tcp(METRICS_PORT)] }],
+      }),
+    );
+  }
+  if (input.objectStore) {
+    policies.push(
+      policy("object-store-egress", {
+        podSelector: FLINK_PODS,
+        policyTypes: ["Egress"],
+        egress: [{ to: [inNamespace(OBJECT_STORE_NAMESPACE)], ports: [tcp(OBJECT_STORE_PORT)] }],
+      }),
+    );
+  }
+  if (input.zookeeper) {
+    policies.push(
+      policy("zookeeper-egress", {
+        podSelector: FLINK_PODS,
+        policyTypes: ["Egress"],
+        egress: [{ to: [inNamespace(ZOOKEEPER_NAMESPACE)], ports: [tcp(ZOOKEEPER_CLIENT_PORT)] }],
+      }),
+    );
+  }
+  return policies;
+}

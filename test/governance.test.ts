@@ -1,0 +1,205 @@
+import { strict as assert } from "assert";
+import { stringify } from "yaml";
+import { loadStackDoc, manifest, problemsOf, render, stackVariant, validate } from "./harness";
+import { resolveModel } from "../config/model";
+import { namespaceFit, flinkNodeCapacity } from "../components/governance/fit";
+import { flinkNetworkPolicies } from "../components/governance/networkPolicies";
+
+const GiB = 1024 ** 3;
+const stackText = (stack: "dev" | "prod") => stringify(loadStackDoc(stack));
+
+function model(stack: "dev" | "prod", edit: (c: Record<string, any>) => void = () => {}) {
+  const v = validate(stackVariant(stack, edit));
+  if (!v.ok) throw new Error(JSON.stringify(v.problems));
+  return resolveModel(v.stack);
+}
+
+describe("namespace fit", () => {
+  it("sums replicas × resources per cluster, TaskManagers from the capacity rule", () => {
+    const payments = namespaceFit(model("prod").namespaces.find((n) => n.name === "payments")!);
+    // fraud-detection: p12/4 slots → 3 TMs × (2 cpu, 12g) + 2 JMs × (1 cpu, 2g);
+    // ledger-reconciliation: p6/4 → 2 TMs × (2 cpu, 8g) + 2 JMs × (1 cpu, 2g).
+    assert.deepEqual(payments.requests, { cpu: 3 * 2 + 2 + 2 * 2 + 2, memory: (36 + 4 + 16 + 4) * GiB });
+    assert.deepEqual(payments.limits, payments.requests);
+    assert.equal(payments.pods, 5 + 4);
+    // Room for one savepoint upgrade of the largest stateful cluster.
+    assert.equal(payments.upgradeHeadroom.cluster, "fraud-detection");
+    assert.equal(payments.upgradeHeadroom.memory, 40 * GiB);
+    assert.equal(payments.fits, true);
+  });
+
+  it("needs no upgrade headroom for stateless jobs and session clusters", () => {
+    const m = model("dev", (c) => {
+      c.namespaces[0].jobs.forEach((j: any) => (j.upgradeMode = "stateless"));
+    });
+    const analytics = namespaceFit(m.namespaces[0]);
+    assert.deepEqual(
+      { cpu: analytics.upgradeHeadroom.cpu, memory: analytics.upgradeHeadroom.memory },
+      { cpu: 0, memory: 0 },
+    );
+  });
+
+  it("refuses a namespace whose jobs oversubscribe its quota, with a table of what asks for what", () => {
+    const problems = problemsOf(
+      stackVariant("prod", (c) => {
+        c.namespaces[1].quota = { cpu: 16, memory: "64Gi" };
+      }),
+    );
+    assert.equal(problems.length, 1, problems.join("\n"));
+    const [p] = problems;
+    assert.match(
+      p,
+      /^flink-platform:namespaces\[1\]\.quota: the Flink clusters in namespace "payments" need more/,
+    );
+    assert.match(p, /cpu 22 > 16, memory 100Gi > 64Gi/);
+    // The table: one row per FlinkDeployment, then requests, headroom and quota.
+    assert.match(p, /fraud-detection\s+2 × 1 cpu \/ 2Gi\s+3 × 2 cpu \/ 12Gi\s+5\s+8\s+40Gi/);
+    assert.match(p, /ledger-reconciliation\s+2 × 1 cpu \/ 2Gi\s+2 × 2 cpu \/ 8Gi\s+4\s+6\s+20Gi/);
+    assert.match(p, /requests\s+9\s+14\s+60Gi/);
+    assert.match(p, /\+ upgrade headroom \(fraud-detection\)\s+5\s+8\s+40Gi/);
+    assert.match(p, /quota\s+200\s+16\s+64Gi/);
+  });
+
+  it("refuses a TaskManager bigger than a Flink node, naming the instance type", () => {
+    const problems = problemsOf(
+      stackVariant("prod", (c) => {
+        c.namespaces[1].jobs[0].taskManager = { memory: "31g" };
+        c.policy = { maxContainerMemory: "64Gi" };
+      }),
+    );
+    const node = problems.find((p) => p.includes("does not fit one Flink node"));
+    assert.ok(node, problems.join("\n"));
+    assert.match(
+      node!,
+      /^flink-platform:namespaces\[1\]\.jobs\[0\]\.taskManager: the TaskManager of "fraud-detection" in namespace "payments" \(2 cpu, 31Gi\) does not fit one Flink node: a m6i\.2xlarge node offers 7710m cpu and 29344Mi/,
+    );
+    assert.match(node!, /TaskManager pod\s+2\s+31Gi\n\s+m6i\.2xlarge node\s+7710m\s+29344Mi/);
+  });
+
+  it("refuses a container above the LimitRange maximum", () => {
+    const problems = problemsOf(stackVariant("prod", (c) => (c.policy = { maxContainerMemory: "10Gi" })));
+    assert.ok(
+      problems.some((p) => /fraud-detection.*exceeds the namespace LimitRange's container maximum/.test(p)),
+    );
+  });
+
+  it("refuses more FlinkDeployments than the quota counts", () => {
+    const problems = problemsOf(stackVariant("dev", (c) => (c.namespaces[0].quota.flinkDeployments = 2)));
+    assert.deepEqual(problems, [
+      'flink-platform:namespaces[0].quota.flinkDeployments: namespace "analytics" declares 3 FlinkDeployments (jobs and session clusters) but its quota allows 2',
+    ]);
+  });
+
+  it("takes the smallest node of the Flink group, less DaemonSets", () => {
+    const node = flinkNodeCapacity(model("prod").cluster)!;
+    assert.equal(node.cpu, 7.71);
+    assert.equal(node.memory, (29_600 - 256) * 1024 * 1024);
+    assert.equal(flinkNodeCapacity(model("dev").cluster), undefined);
+  });
+
+  for (const stack of ["dev", "prod"] as const) {
+    it(`${stack}: report.json lists every namespace's requests against its quota`, async () => {
+      const { report } = await render(stackText(stack), stack);
+      const names = report.namespaces.map((n) => n.name);
+      assert.deepEqual(names, [...names].sort());
+      assert.deepEqual(
+        names,
+        model(stack)
+          .namespaces.map((n) => n.name)
+          .sort(),
+      );
+      for (const n of report.namespaces) {
+        assert.deepEqual(Object.keys(n).sort(), [
+          "fits",
+          "limits",
+          "name",
+          "quota",
+          "requests",
+          "upgradeHeadroom",
+        ]);
+        assert.equal(typeof n.requests.cpu, "number");
+        assert.ok(Number.isInteger(n.requests.memory));
+        assert.equal(n.fits, true);
+      }
+    });
+  }
+});
+
+describe("namespace guard rails", () => {
+  it("give every Flink namespace a quota, a LimitRange and Pod Security 'restricted'", async () => {
+    const { resources } = await render(stackText("prod"), "prod");
+    for (const ns of ["analytics", "payments"]) {
+      const quota = manifest(resources, "ResourceQuota", "flink-quota", ns).spec.hard;
+      for (const key of [
+        "requests.cpu",
+        "requests.memory",
+        "limits.cpu",
+        "limits.memory",
+        "pods",
+        "persistentvolumeclaims",
+      ]) {
+        assert.ok(quota[key], `${ns} quota ${key}`);
+      }
+      assert.equal(quota["count/flinkdeployments.flink.apache.org"], "20");
+      const [limit] = manifest(resources, "LimitRange", "flink-limits", ns).spec.limits;
+      assert.deepEqual(limit.max, { cpu: "8", memory: "32Gi" });
+      assert.deepEqual(limit.maxLimitRequestRatio, { memory: "1" });
+      assert.deepEqual(limit.default, limit.defaultRequest);
+      const labels = manifest(resources, "Namespace", ns).metadata.labels;
+      assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
+    }
+  });
+
+  it("deny all traffic by default and allow exactly Flink's flows", async () => {
+    const { resources } = await render(stackText("dev"), "dev");
+    const policies = resources
+      .map((r) => r.inputs as any)
+      .filter((m) => m?.kind === "NetworkPolicy" && m.metadata.namespace === "analytics");
+    const byName = Object.fromEntries(policies.map((p) => [p.metadata.name, p.spec]));
+    assert.deepEqual(Object.keys(byName).sort(), [
+      "default-deny",
+      "dns-egress",
+      "flink-internal",
+      "https-egress",
+      "object-store-egress",
+      "operator-to-jobmanager",
+      "prometheus-scrape",
+    ]);
+    assert.deepEqual(byName["default-deny"], { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    const fromNs = (spec: any) =>
+      spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"];
+    assert.equal(fromNs(byName["operator-to-jobmanager"]), "flink-operator");
+    assert.deepEqual(byName["operator-to-jobmanager"].ingress[0].ports, [{ port: 8081, protocol: "TCP" }]);
+    assert.equal(fromNs(byName["prometheus-scrape"]), "monitoring");
+    assert.deepEqual(byName["prometheus-scrape"].ingress[0].ports, [{ port: 9249, protocol: "TCP" }]);
+    assert.deepEqual(byName["object-store-egress"].egress[0].ports, [{ port: 9000, protocol: "TCP" }]);
+    assert.deepEqual(
+      byName["dns-egress"].egress[0].ports.map((p: any) => p.protocol),
+      ["UDP", "TCP"],
+    );
+  });
+
+  it("open ZooKeeper egress only where ZooKeeper HA is used, and S3 only over HTTPS", () => {
+    const names = (zookeeper: boolean) =>
+      flinkNetworkPolicies({ namespace: "x", zookeeper, objectStore: false, apiServerPorts: [443] }).map(
+        (p) => p.metadata.name,
+      );
+    assert.ok(names(true).includes("zookeeper-egress"));
+    assert.ok(!names(false).includes("zookeeper-egress"));
+    assert.ok(!names(false).includes("prometheus-scrape"), "no scrape ingress without monitoring");
+    const [zk] = flinkNetworkPolicies({
+      namespace: "x",
+      zookeeper: true,
+      objectStore: false,
+      apiServerPorts: [443],
+    }).filter((p) => p.metadata.name === "zookeeper-egress");
+    assert.deepEqual((zk.spec.egress as any)[0].ports, [{ port: 2181, protocol: "TCP" }]);
+    const https = flinkNetworkPolicies({
+      namespace: "x",
+      zookeeper: false,
+      objectStore: false,
+      apiServerPorts: [443],
+    }).find((p) => p.metadata.name === "https-egress")!;
+    assert.deepEqual((https.spec.egress as any)[0].ports, [{ port: 443, protocol: "TCP" }]);
+  });
+});
