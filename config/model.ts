@@ -30,6 +30,8 @@ export interface JobModel {
   parallelism: number;
   state: "running" | "suspended";
   upgradeMode: UpgradeMode;
+  /** The stack opted this job out of production's stateful-upgrade rule. */
+  allowStatelessInProduction: boolean;
   initialSavepointPath?: string;
   allowNonRestoredState?: boolean;
 }
@@ -195,6 +197,7 @@ function jobModel(
     parallelism: job.parallelism,
     state: job.state,
     upgradeMode: job.upgradeMode ?? defaultUpgradeMode,
+    allowStatelessInProduction: job.allowStatelessInProduction,
     initialSavepointPath: job.initialSavepointPath,
     allowNonRestoredState: job.allowNonRestoredState,
   };

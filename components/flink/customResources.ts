@@ -6,6 +6,8 @@ import { FlinkClusterModel, JobModel, SessionJobModel, SnapshotModel } from "../
 import { formatFlinkSize } from "../../config/units";
 import { FlinkVersion } from "../versions";
 import { FLINK_SERVICE_ACCOUNT } from "./rbac";
+// Marks a job the stack opted out of production's stateful-upgrade rule; the policy pack honours it.
+import { STATELESS_APPROVED_ANNOTATION } from "../../policies/policies";
 
 export const FLINK_API_VERSION = "flink.apache.org/v1beta1";
 
@@ -17,8 +19,19 @@ export function crdFlinkVersion(version: FlinkVersion): string {
 export interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec: Record<string, unknown>;
+}
+
+function annotations(job: JobModel | undefined): { annotations?: Record<string, string> } {
+  return job?.allowStatelessInProduction && job.upgradeMode === "stateless"
+    ? { annotations: { [STATELESS_APPROVED_ANNOTATION]: "true" } }
+    : {};
 }
 
 function labels(component: string): Record<string, string> {
@@ -46,7 +59,12 @@ export function flinkDeployment(
   return {
     apiVersion: FLINK_API_VERSION,
     kind: "FlinkDeployment",
-    metadata: { name: cluster.name, namespace: cluster.namespace, labels: labels(cluster.kind) },
+    metadata: {
+      name: cluster.name,
+      namespace: cluster.namespace,
+      labels: labels(cluster.kind),
+      ...annotations(cluster.job),
+    },
     spec: {
       image: cluster.image,
       imagePullPolicy: "IfNotPresent",
@@ -73,7 +91,12 @@ export function flinkSessionJob(job: SessionJobModel): K8sObject {
   return {
     apiVersion: FLINK_API_VERSION,
     kind: "FlinkSessionJob",
-    metadata: { name: job.name, namespace: job.namespace, labels: labels("session-job") },
+    metadata: {
+      name: job.name,
+      namespace: job.namespace,
+      labels: labels("session-job"),
+      ...annotations(job),
+    },
     spec: {
       deploymentName: job.sessionCluster,
       ...(Object.keys(job.flinkConfiguration).length ? { flinkConfiguration: job.flinkConfiguration } : {}),
