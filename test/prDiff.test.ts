@@ -39,8 +39,8 @@ describe("offline PR diff", () => {
       ["manifests/a--limitrange--flink-limits.yaml", "manifests/a--resourcequota--flink-quota.yaml"],
     );
     const quota = d.patches[1].patch;
-    assert.match(quota, /^-    requests\.cpu: "8"$/m);
-    assert.match(quota, /^\+    requests\.cpu: "12"$/m);
+    assert.match(quota, /^- {4}requests\.cpu: "8"$/m);
+    assert.match(quota, /^\+ {4}requests\.cpu: "12"$/m);
     assert.match(d.patches[0].patch, /--- \/dev\/null/);
   });
 
