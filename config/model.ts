@@ -33,6 +33,7 @@ export interface JobModel {
   /** The stack opted this job out of production's stateful-upgrade rule. */
   allowStatelessInProduction: boolean;
   initialSavepointPath?: string;
+  savepointRedeployNonce?: number;
   allowNonRestoredState?: boolean;
 }
 
@@ -199,6 +200,7 @@ function jobModel(
     upgradeMode: job.upgradeMode ?? defaultUpgradeMode,
     allowStatelessInProduction: job.allowStatelessInProduction,
     initialSavepointPath: job.initialSavepointPath,
+    savepointRedeployNonce: job.savepointRedeployNonce,
     allowNonRestoredState: job.allowNonRestoredState,
   };
 }

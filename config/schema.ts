@@ -87,6 +87,8 @@ const jobFields = {
   /** Production refuses `stateless` unless the job opts out explicitly. */
   allowStatelessInProduction: z.boolean().default(false),
   initialSavepointPath: z.string().min(1).optional(),
+  /** Change (with initialSavepointPath) to redeploy a running job from that savepoint. */
+  savepointRedeployNonce: count(1, 2_147_483_647).optional(),
   allowNonRestoredState: z.boolean().optional(),
   flinkConfiguration: flinkConfiguration.default({}),
 };

@@ -180,3 +180,23 @@ describe("operator admission rules at preview", () => {
     );
   });
 });
+
+describe("savepoint redeploy", () => {
+  it("passes the nonce to the operator with the savepoint path, and refuses it alone", async () => {
+    const path = "s3://acme-flink-prod-eu-west-1-state/payments/savepoints/fraud-detection/savepoint-1";
+    const ok = validate(
+      stackVariant("prod", (c) => {
+        Object.assign(c.namespaces[1].jobs[0], { initialSavepointPath: path, savepointRedeployNonce: 2 });
+      }),
+    );
+    assert.ok(ok.ok);
+    const job = resolveModel(ok.stack).namespaces[1].flinkClusters[0].job!;
+    assert.deepEqual([job.initialSavepointPath, job.savepointRedeployNonce], [path, 2]);
+    assert.deepEqual(
+      problemsOf(stackVariant("prod", (c) => (c.namespaces[1].jobs[0].savepointRedeployNonce = 2))),
+      [
+        'flink-platform:namespaces[1].jobs[0].savepointRedeployNonce: job "fraud-detection" in namespace "payments": savepointRedeployNonce redeploys from initialSavepointPath, which is not set',
+      ],
+    );
+  });
+});

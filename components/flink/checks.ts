@@ -4,7 +4,13 @@
  * JobManagers, and Flink's memory derivation for every JobManager and TaskManager.
  */
 import { StackConfig } from "../../config/schema";
-import { resolveModel, FlinkClusterModel, SessionJobModel, PlatformModel } from "../../config/model";
+import {
+  resolveModel,
+  FlinkClusterModel,
+  JobModel,
+  SessionJobModel,
+  PlatformModel,
+} from "../../config/model";
 import { Problem, problem, PathSegment } from "../../config/problems";
 import { FlinkMemoryError, jobManagerMemory, taskManagerMemory } from "./memory";
 import { INTRODUCED_IN_1_20, OPERATOR_FORBIDDEN_KEYS, REMOVED_IN_2, isAtLeast } from "./flinkConfig";
@@ -24,6 +30,18 @@ export function checkWorkloads(model: PlatformModel): Problem[] {
       ),
     ),
   ]);
+}
+
+/** The operator redeploys from `initialSavepointPath` when the nonce changes; alone it means nothing. */
+function redeployNonceProblems(job: JobModel | undefined, path: PathSegment[], who: string): Problem[] {
+  return job?.savepointRedeployNonce !== undefined && !job.initialSavepointPath
+    ? [
+        problem(
+          [...path, "savepointRedeployNonce"],
+          `${who}: savepointRedeployNonce redeploys from initialSavepointPath, which is not set`,
+        ),
+      ]
+    : [];
 }
 
 function label(c: { name: string; namespace: string }, kind = "job"): string {
@@ -75,6 +93,7 @@ function checkCluster(c: FlinkClusterModel): Problem[] {
   const problems = [
     ...checkName(c.name, c.path, "FlinkDeployment"),
     ...configurationKeyProblems(c.flinkConfiguration, c.flinkVersion, c.path, who),
+    ...redeployNonceProblems(c.job, c.path, who),
   ];
   if (c.jobManager.replicas > 1 && c.haMode === "none") {
     problems.push(
@@ -113,7 +132,10 @@ function memoryProblems(c: FlinkClusterModel, who: string): Problem[] {
 
 function checkSessionJob(job: SessionJobModel, cluster: FlinkClusterModel | undefined): Problem[] {
   const who = label(job, "session job");
-  const problems = checkName(job.name, job.path, "FlinkSessionJob");
+  const problems = [
+    ...checkName(job.name, job.path, "FlinkSessionJob"),
+    ...redeployNonceProblems(job, job.path, who),
+  ];
   if (job.upgradeMode === "last-state") {
     problems.push(
       problem(

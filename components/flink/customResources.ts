@@ -47,6 +47,9 @@ function jobSpec(job: JobModel): Record<string, unknown> {
     state: job.state,
     upgradeMode: job.upgradeMode,
     ...(job.initialSavepointPath ? { initialSavepointPath: job.initialSavepointPath } : {}),
+    ...(job.savepointRedeployNonce !== undefined
+      ? { savepointRedeployNonce: job.savepointRedeployNonce }
+      : {}),
     ...(job.allowNonRestoredState !== undefined ? { allowNonRestoredState: job.allowNonRestoredState } : {}),
   };
 }
