@@ -37,7 +37,7 @@ function generatedStack(jobs: number): string {
   const perNamespace = 25;
   const namespaces = Array.from({ length: Math.ceil(jobs / perNamespace) }, (_, n) => ({
     name: `team-${n}`,
-    quota: { cpu: 1000, memory: "4000Gi" },
+    quota: { cpu: 1000, memory: "4000Gi", pods: 1000, flinkDeployments: 100 },
     jobs: Array.from({ length: Math.min(perNamespace, jobs - n * perNamespace) }, (_, j) => ({
       name: `job-${n}-${j}`,
       jarURI: `s3://artifacts/team-${n}/job-${j}.jar`,
