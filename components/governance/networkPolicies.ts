@@ -93,23 +93,16 @@ export function flinkNetworkPolicies(input: NetworkPolicyInput): NetworkPolicyOb
       }),
     );
   }
-  if (input.objectStore) {
-    policies.push(
-      policy("object-store-egress", {
-        podSelector: FLINK_PODS,
-        policyTypes: ["Egress"],
-        egress: [{ to: [inNamespace(OBJECT_STORE_NAMESPACE)], ports: [tcp(OBJECT_STORE_PORT)] }],
-      }),
-    );
-  }
-  if (input.zookeeper) {
-    policies.push(
-      policy("zookeeper-egress", {
-        podSelector: FLINK_PODS,
-        policyTypes: ["Egress"],
-        egress: [{ to: [inNamespace(ZOOKEEPER_NAMESPACE)], ports: [tcp(ZOOKEEPER_CLIENT_PORT)] }],
-      }),
-    );
-  }
+  // Egress from Flink pods to one platform namespace's port.
+  const egressTo = (name: string, namespace: string, port: number) =>
+    policy(name, {
+      podSelector: FLINK_PODS,
+      policyTypes: ["Egress"],
+      egress: [{ to: [inNamespace(namespace)], ports: [tcp(port)] }],
+    });
+  if (input.objectStore)
+    policies.push(egressTo("object-store-egress", OBJECT_STORE_NAMESPACE, OBJECT_STORE_PORT));
+  if (input.zookeeper)
+    policies.push(egressTo("zookeeper-egress", ZOOKEEPER_NAMESPACE, ZOOKEEPER_CLIENT_PORT));
   return policies;
 }

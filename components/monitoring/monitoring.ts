@@ -69,37 +69,31 @@ export class Monitoring extends pulumi.ComponentResource {
       { parent: this },
     );
     this.grafanaAdminPassword = pulumi.secret(password.result);
-    const adminSecret = new k8s.core.v1.Secret(
-      `${name}-grafana-admin`,
-      {
-        metadata: {
-          name: GRAFANA_ADMIN_SECRET,
-          namespace: MONITORING_NAMESPACE,
-          labels: { ...PLATFORM_LABEL },
+    const secret = (
+      resourceName: string,
+      secretName: string,
+      stringData: pulumi.Input<Record<string, pulumi.Input<string>>>,
+    ) =>
+      new k8s.core.v1.Secret(
+        `${name}-${resourceName}`,
+        {
+          metadata: { name: secretName, namespace: MONITORING_NAMESPACE, labels: { ...PLATFORM_LABEL } },
+          type: "Opaque",
+          stringData,
         },
-        type: "Opaque",
-        stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword },
-      },
-      inNs,
-    );
+        inNs,
+      );
+    const adminSecret = secret("grafana-admin", GRAFANA_ADMIN_SECRET, {
+      "admin-user": "admin",
+      "admin-password": this.grafanaAdminPassword,
+    });
 
     const stackDependsOn: pulumi.Resource[] = [namespace, adminSecret];
     if (c.receivers.length > 0) {
-      stackDependsOn.push(
-        new k8s.core.v1.Secret(
-          `${name}-alertmanager-receivers`,
-          {
-            metadata: {
-              name: RECEIVER_SECRET,
-              namespace: MONITORING_NAMESPACE,
-              labels: { ...PLATFORM_LABEL },
-            },
-            type: "Opaque",
-            stringData: Object.fromEntries(c.receivers.map((r) => [r.secretKey, args.secrets[r.secretKey]])),
-          },
-          inNs,
-        ),
+      const receiverUrls = Object.fromEntries(
+        c.receivers.map((r) => [r.secretKey, args.secrets[r.secretKey]]),
       );
+      stackDependsOn.push(secret("alertmanager-receivers", RECEIVER_SECRET, receiverUrls));
     }
     const stack = new k8s.helm.v3.Release(
       `${name}-kube-prometheus-stack`,
