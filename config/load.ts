@@ -4,7 +4,7 @@
  */
 import { TIERS, TOP_LEVEL_KEYS, stackSchema, StackConfig } from "./schema";
 import { crossFieldProblems } from "./rules";
-import { Problem, problem, unknownKeyMessage } from "./problems";
+import { PathSegment, Problem, problem, unknownKeyMessage } from "./problems";
 import { zodProblems } from "./zodProblems";
 import { Tier } from "./defaults";
 
@@ -24,7 +24,9 @@ export function validateStack(
 ): Validation {
   const data = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, parseValue(v)]));
   const referencedSecrets = new Set(secretKeysReferenced(data));
-  const problems: Problem[] = [];
+  // JSON.parse keeps "__proto__" as a key, but building an object from it would drop it silently.
+  const problems: Problem[] = Object.entries(data).flatMap(([k, v]) => prototypeKeys(v, [k]));
+  if (problems.length) return { ok: false, problems: sortProblems(problems) };
 
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
@@ -51,6 +53,16 @@ export function validateStack(
   // Deeper checks assume names and references are sound, so they run only on a clean base.
   if (problems.length === 0) problems.push(...checks.flatMap((check) => check(parsed.data)));
   return problems.length ? { ok: false, problems: sortProblems(problems) } : { ok: true, stack: parsed.data };
+}
+
+function prototypeKeys(value: unknown, path: PathSegment[]): Problem[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => prototypeKeys(v, [...path, i]));
+  if (!value || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    k === "__proto__"
+      ? [problem([...path, k], 'the key "__proto__" is not allowed')]
+      : prototypeKeys(v, [...path, k]),
+  );
 }
 
 function parseValue(value: string): unknown {

@@ -260,7 +260,7 @@ describe("monitoring stack", () => {
     const { resources, program } = await render(stackText("prod"), "prod");
     one(resources, "random:index/randomPassword:RandomPassword", "-grafana-admin-password");
     const secret = manifest(resources, "Secret", "grafana-admin", "monitoring");
-    assert.equal(secret.stringData, "[secret]");
+    assert.deepEqual(secret.stringData, { "admin-password": "[secret]", "admin-user": "[secret]" });
     const v = one(resources, HELM, "-kube-prometheus-stack").inputs as any;
     assert.equal(v.values.grafana.admin.existingSecret, "grafana-admin");
     assert.equal(v.values.grafana.service.type, "ClusterIP");
@@ -288,10 +288,10 @@ describe("monitoring stack", () => {
     assert.equal(receivers.oncall.pagerduty_configs[0].routing_key_file, `${dir}/pagerdutyKey`);
     assert.equal(receivers["team-chat"].slack_configs[0].api_url_file, `${dir}/slackUrl`);
     assert.deepEqual(values.alertmanager.alertmanagerSpec.secrets, ["alertmanager-receivers"]);
-    assert.equal(
-      manifest(resources, "Secret", "alertmanager-receivers", "monitoring").stringData,
-      "[secret]",
-    );
+    assert.deepEqual(manifest(resources, "Secret", "alertmanager-receivers", "monitoring").stringData, {
+      pagerdutyKey: "[secret]",
+      slackUrl: "[secret]",
+    });
     const routes = Object.fromEntries(config.route.routes.map((r: any) => [r.receiver, r.matchers]));
     assert.deepEqual(routes.oncall, ['severity="critical"']);
     assert.deepEqual(routes["team-chat"], ['severity=~"critical|warning"']);

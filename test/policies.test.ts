@@ -208,6 +208,7 @@ const FIXTURES: Record<string, { compliant: PolicyResource[]; violating: PolicyR
 };
 
 const ALL_MANDATORY: PackConfig = { all: "mandatory" };
+const TIER = { dev: "development", prod: "production" } as const;
 
 describe("policy pack", () => {
   it("has a compliant and a violating fixture for every policy", () => {
@@ -250,13 +251,13 @@ describe("policy pack", () => {
 
   for (const stack of ["dev", "prod"] as const) {
     it(`${stack}: the shipped stack passes the whole pack with its policy config`, async () => {
-      const config = JSON.parse(readFileSync(`policies/config/${stack}.json`, "utf8")) as PackConfig;
+      const config = JSON.parse(readFileSync(`policies/config/${TIER[stack]}.json`, "utf8")) as PackConfig;
       const { resources } = await render(stringify(loadStackDoc(stack)), stack);
       assert.deepEqual(checkPolicies(resources, config), []);
     });
 
     it(`${stack}: the policy config's limits and enforcement match the stack's policy settings`, () => {
-      const config = JSON.parse(readFileSync(`policies/config/${stack}.json`, "utf8")) as PackConfig;
+      const config = JSON.parse(readFileSync(`policies/config/${TIER[stack]}.json`, "utf8")) as PackConfig;
       const v = validate(stackVariant(stack));
       assert.ok(v.ok);
       const policy = v.stack.policy;
@@ -271,13 +272,13 @@ describe("policy pack", () => {
       assert.equal(config.all, policy.enforcement);
       const productionOnly = POLICIES.filter((p) => p.productionOnly).map((p) => p.name);
       for (const name of productionOnly) {
-        assert.equal(config[name], stack === "dev" ? "disabled" : undefined, `${name} in ${stack}.json`);
+        assert.equal(config[name], stack === "dev" ? "disabled" : undefined, `${name} in ${TIER[stack]}.json`);
       }
     });
   }
 
   it("holds the dev stack's real resources to production rules under the prod config", async () => {
-    const config = JSON.parse(readFileSync("policies/config/prod.json", "utf8")) as PackConfig;
+    const config = JSON.parse(readFileSync("policies/config/production.json", "utf8")) as PackConfig;
     const { resources } = await render(stringify(loadStackDoc("dev")), "dev");
     const flagged = new Set(checkPolicies(resources, config).map((v) => v.policy));
     // dev runs without HA and with one JobManager: exactly what production refuses.
@@ -310,7 +311,7 @@ describe("policy pack", () => {
       { encoding: "utf8" },
     );
     assert.equal(run.status, 1, run.stderr);
-    assert.match(run.stdout, /Policies \(policies\/config\/prod\.json\): 5 violation\(s\), 5 mandatory/);
+    assert.match(run.stdout, /Policies \(policies\/config\/production\.json\): 5 violation\(s\), 5 mandatory/);
     assert.match(
       run.stdout,
       /images-pinned\s+mandatory\s+kubernetes:flink\.apache\.org\/v1beta1:FlinkDeployment::\S+fraud-detection\s+spec\.image: image "flink:latest" uses the mutable "latest" tag/,

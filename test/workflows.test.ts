@@ -17,6 +17,12 @@ const pr = workflows["pull-request.yml"];
 const deploy = workflows["deploy.yml"];
 const comment = workflows["offline-diff-comment.yml"];
 
+/** `environment.tier` from a shipped stack file. */
+function tierOf(stack: string): string {
+  const doc = parse(readFileSync(`Pulumi.${stack}.yaml`, "utf8"));
+  return doc.config["flink-platform:environment"].tier;
+}
+
 function steps(job: any): any[] {
   return job.steps ?? [];
 }
@@ -94,7 +100,11 @@ describe("workflows", () => {
 
     it("previews every stack with the policy pack and keeps one updated comment", () => {
       const job = pr.jobs.preview;
-      assert.deepEqual(job.strategy.matrix.stack, ["dev", "prod"]);
+      // Each stack's policy config is its stack file's tier, never chosen by name.
+      assert.deepEqual(
+        job.strategy.matrix.include,
+        ["dev", "prod"].map((stack) => ({ stack, tier: tierOf(stack) })),
+      );
       assert.equal(job.strategy["fail-fast"], false);
       const pulumi = uses(job, "pulumi/actions");
       assert.match(pulumi.uses, /^pulumi\/actions@v\d+$/);
@@ -102,7 +112,7 @@ describe("workflows", () => {
       assert.equal(pulumi.with["stack-name"], "${{ matrix.stack }}");
       assert.equal(pulumi.with.diff, true);
       assert.equal(pulumi.with.policyPacks, "policies");
-      assert.equal(pulumi.with.policyPackConfigs, "policies/config/${{ matrix.stack }}.json");
+      assert.equal(pulumi.with.policyPackConfigs, "policies/config/${{ matrix.tier }}.json");
       assert.equal(pulumi.with["comment-on-pr"], true);
       assert.equal(pulumi.with["edit-pr-comment"], true);
       assert.ok(
@@ -149,7 +159,7 @@ describe("workflows", () => {
         const pulumi = uses(deploy.jobs[stack], "pulumi/actions");
         assert.equal(pulumi.with.command, "up");
         assert.equal(pulumi.with["stack-name"], stack);
-        assert.equal(pulumi.with.policyPackConfigs, `policies/config/${stack}.json`);
+        assert.equal(pulumi.with.policyPackConfigs, `policies/config/${tierOf(stack)}.json`);
       }
     });
 

@@ -167,16 +167,22 @@ function rangeFraction(
 ): RangeFraction {
   const min = sizeOption(options, keys.min, defaults.min);
   const max = sizeOption(options, keys.max, defaults.max);
-  const fraction = floatOption(options, keys.fraction, defaults.fraction);
+  const fraction = fractionOption(options, keys.fraction, defaults.fraction, name);
   if (max < min) {
     throw new FlinkMemoryError(
       `Configured max ${name} (${humanReadable(max)}) is less than the configured min ${name} (${humanReadable(min)}).`,
     );
   }
-  if (fraction < 0 || fraction >= 1) {
-    throw new FlinkMemoryError(`Configured ${name} fraction (${fraction}) must be in [0, 1).`);
-  }
   return { min, max, fraction };
+}
+
+/** A memory fraction option; Flink refuses one outside [0, 1) before deriving anything from it. */
+function fractionOption(options: Options, key: string, fallback: number, name: string): number {
+  const fraction = floatOption(options, key, fallback);
+  if (fraction < 0 || fraction >= 1) {
+    throw new FlinkMemoryError(`Configured ${name} fraction (${options[key]}) must be in [0, 1).`);
+  }
+  return fraction;
 }
 
 function clamp(value: bigint, range: RangeFraction): bigint {
@@ -308,7 +314,7 @@ export function taskManagerMemory(processBytes: number, options: Options = {}): 
       : deriveWithFraction(tfm, {
           min: 0n,
           max: LONG_MAX,
-          fraction: floatOption(options, keys.managedFraction, 0.4),
+          fraction: fractionOption(options, keys.managedFraction, 0.4, "Managed Memory"),
         });
 
   let taskHeap: bigint;

@@ -21,8 +21,12 @@ export interface RecordedResource {
   provider: string;
   protect: boolean;
   retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
   ignoreChanges: string[];
-  /** Logical names of explicit dependencies. */
+  /**
+   * Logical names (sorted) of every resource this one waits for: its `dependsOn` (a component
+   * there stands for its children) and the resources whose outputs its inputs read.
+   */
   dependsOn: string[];
   /** Inputs as the engine would receive them; secrets replaced by "[secret]". */
   inputs: Record<string, unknown>;
@@ -44,11 +48,21 @@ export interface RunOptions {
 
 const { waitForRPCs } = runtimeSettings as unknown as { waitForRPCs(): Promise<void> };
 
-/** Replaces secret envelopes with "[secret]" (recursively) and copies plain data. */
+/**
+ * Replaces secret envelopes with "[secret]" (recursively) and copies plain data. A secret map
+ * (a Secret's `stringData`, which the SDK wraps whole) keeps its keys, so the manifest stays a
+ * valid object and a reviewer sees which keys change; only the values are redacted.
+ */
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value && typeof value === "object") {
-    if ((value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG) return "[secret]";
+    const envelope = value as Record<string, unknown>;
+    if (envelope[SECRET_SIG_KEY] === SECRET_SIG) {
+      const inner = envelope.value;
+      return inner && typeof inner === "object" && !Array.isArray(inner)
+        ? Object.fromEntries(Object.keys(inner).map((k) => [k, "[secret]"]))
+        : "[secret]";
+    }
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
   }
   return value;
@@ -153,6 +167,7 @@ export async function runProgram<T>(options: RunOptions, program: () => T): Prom
           provider: args.provider ?? "",
           protect: options?.protect ?? false,
           retainOnDelete: options?.retainOnDelete ?? false,
+          deleteBeforeReplace: options?.deleteBeforeReplace ?? false,
           ignoreChanges: options?.ignoreChanges ?? [],
           dependsOn: options?.dependsOn ?? [],
           inputs: redactSecrets(inputs) as Record<string, unknown>,
@@ -173,6 +188,7 @@ export async function runProgram<T>(options: RunOptions, program: () => T): Prom
     getParent(): string;
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
+    getDeletebeforereplace(): boolean | undefined;
     getIgnorechangesList(): string[];
     getDependenciesList(): string[];
   };
@@ -186,8 +202,9 @@ export async function runProgram<T>(options: RunOptions, program: () => T): Prom
       provider: "",
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
+      deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
       ignoreChanges: req.getIgnorechangesList(),
-      dependsOn: req.getDependenciesList().map(nameOf).sort(),
+      dependsOn: [...new Set(req.getDependenciesList().map(nameOf))].sort(),
     });
     return register(req, callback);
   };

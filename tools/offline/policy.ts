@@ -1,16 +1,28 @@
 /** `render --policy`: the policy pack's checks over the recorded resources, with a stack's policy config. */
 import { existsSync, readFileSync } from "fs";
 import { PackConfig, runPolicies, Violation } from "../../policies/runner";
+import { PlatformModel } from "../../config/model";
 import { RecordedResource } from "./mockRuntime";
 import { table } from "./render";
 
-export function defaultPackConfigFile(stack: string): string {
-  return `policies/config/${stack}.json`;
+/** The policy config file cannot be used; the message says which and why. */
+export class PolicyConfigError extends Error {}
+
+/** The pack config follows the stack's tier, never its name: a production file always gets production rules. */
+export function packConfigFileFor(model: Pick<PlatformModel, "environment">): string {
+  return `policies/config/${model.environment.tier}.json`;
 }
 
 export function readPackConfig(file: string): PackConfig {
-  if (!existsSync(file)) throw new Error(`no policy config ${file}: pass --policy-config <file>`);
-  return JSON.parse(readFileSync(file, "utf8")) as PackConfig;
+  if (!existsSync(file))
+    throw new PolicyConfigError(`${file}: no such policy config (pass --policy-config <file>)`);
+  try {
+    const config = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    if (!config || typeof config !== "object" || Array.isArray(config)) throw new Error("not a JSON object");
+    return config as PackConfig;
+  } catch (e) {
+    throw new PolicyConfigError(`${file}: not a policy config: ${(e as Error).message}`);
+  }
 }
 
 /** Recorded inputs stand in for props: what `pulumi preview` hands the pack before anything exists. */

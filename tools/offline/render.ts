@@ -68,6 +68,20 @@ function yaml(value: unknown): string {
   return stringify(value, { sortMapEntries: false, lineWidth: 0 });
 }
 
+/** The options a reviewer must see; a key is present only when it differs from the default. */
+export function resourceOptions(r: RecordedResource): Record<string, unknown> {
+  // A provider reference is `<urn>::<id>`; the urn's last segment is the provider's logical name.
+  const provider = r.provider ? r.provider.split("::").slice(-2, -1)[0] : undefined;
+  return {
+    ...(r.dependsOn.length ? { dependsOn: r.dependsOn } : {}),
+    ...(r.protect ? { protect: true } : {}),
+    ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+    ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+    ...(r.ignoreChanges.length ? { ignoreChanges: [...r.ignoreChanges].sort() } : {}),
+    ...(provider ? { provider } : {}),
+  };
+}
+
 export function writeRender(outDir: string, result: RenderResult): void {
   for (const stale of ["resources.json", "report.json", "manifests", "releases"]) {
     rmSync(join(outDir, stale), { recursive: true, force: true });
@@ -81,6 +95,7 @@ export function writeRender(outDir: string, result: RenderResult): void {
     parent: r.parent,
     custom: r.custom,
     inputs: r.inputs,
+    options: resourceOptions(r),
   }));
   writeFileSync(join(outDir, "resources.json"), JSON.stringify(resources, null, 2) + "\n");
   for (const r of result.resources.filter(isManifest)) {
