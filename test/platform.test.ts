@@ -118,7 +118,10 @@ describe("dev: existing cluster with the in-cluster object store", () => {
     assert.match(job.spec.template.spec.containers[0].args[0], /mc mb --ignore-existing store\/flink/);
     for (const ns of ["analytics", "payments"]) {
       const creds = manifest(resources, "Secret", "object-store-credentials", ns);
-      assert.deepEqual(creds.stringData, { AWS_ACCESS_KEY_ID: "[secret]", AWS_SECRET_ACCESS_KEY: "[secret]" });
+      assert.deepEqual(creds.stringData, {
+        AWS_ACCESS_KEY_ID: "[secret]",
+        AWS_SECRET_ACCESS_KEY: "[secret]",
+      });
     }
   });
 

@@ -272,7 +272,11 @@ describe("policy pack", () => {
       assert.equal(config.all, policy.enforcement);
       const productionOnly = POLICIES.filter((p) => p.productionOnly).map((p) => p.name);
       for (const name of productionOnly) {
-        assert.equal(config[name], stack === "dev" ? "disabled" : undefined, `${name} in ${TIER[stack]}.json`);
+        assert.equal(
+          config[name],
+          stack === "dev" ? "disabled" : undefined,
+          `${name} in ${TIER[stack]}.json`,
+        );
       }
     });
   }
@@ -311,7 +315,10 @@ describe("policy pack", () => {
       { encoding: "utf8" },
     );
     assert.equal(run.status, 1, run.stderr);
-    assert.match(run.stdout, /Policies \(policies\/config\/production\.json\): 5 violation\(s\), 5 mandatory/);
+    assert.match(
+      run.stdout,
+      /Policies \(policies\/config\/production\.json\): 5 violation\(s\), 5 mandatory/,
+    );
     assert.match(
       run.stdout,
       /images-pinned\s+mandatory\s+kubernetes:flink\.apache\.org\/v1beta1:FlinkDeployment::\S+fraud-detection\s+spec\.image: image "flink:latest" uses the mutable "latest" tag/,
