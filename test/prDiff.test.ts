@@ -1,13 +1,14 @@
 import { strict as assert } from "assert";
 import { COMMENT_LIMIT, diffStack, markdown, RenderFiles } from "../tools/offline/diff";
 
-const resources = (list: [string, string, object][]) =>
-  JSON.stringify(list.map(([type, name, inputs]) => ({ type, name, inputs })));
+const resources = (list: [string, string, object, object?][]) =>
+  JSON.stringify(list.map(([type, name, inputs, options = {}]) => ({ type, name, inputs, options })));
 
 const base: RenderFiles = {
   resources: resources([
     ["kubernetes:core/v1:Namespace", "ns-a", { metadata: { name: "a" } }],
     ["kubernetes:core/v1:ResourceQuota", "quota-a", { spec: { hard: { "requests.cpu": "8" } } }],
+    ["aws:s3/bucket:Bucket", "bucket", { bucket: "state" }, { protect: true, retainOnDelete: true }],
   ]),
   report: '{\n  "namespaces": []\n}\n',
   files: { "manifests/a--resourcequota--flink-quota.yaml": 'spec:\n  hard:\n    requests.cpu: "8"\n' },
@@ -16,6 +17,7 @@ const head: RenderFiles = {
   resources: resources([
     ["kubernetes:core/v1:ResourceQuota", "quota-a", { spec: { hard: { "requests.cpu": "12" } } }],
     ["kubernetes:core/v1:LimitRange", "limits-a", { spec: {} }],
+    ["aws:s3/bucket:Bucket", "bucket", { bucket: "state" }, { retainOnDelete: true }],
   ]),
   report: '{\n  "namespaces": []\n}\n',
   files: {
@@ -31,6 +33,17 @@ describe("offline PR diff", () => {
     assert.deepEqual(d.added, ["kubernetes:core/v1:LimitRange::limits-a"]);
     assert.deepEqual(d.removed, ["kubernetes:core/v1:Namespace::ns-a"]);
     assert.deepEqual(d.changed, ["kubernetes:core/v1:ResourceQuota::quota-a"]);
+  });
+
+  it("shows a resource whose inputs are unchanged but whose protect was dropped", () => {
+    assert.deepEqual(d.optionChanges, [
+      { resource: "aws:s3/bucket:Bucket::bucket", changes: ["protect: true → (default)"] },
+    ]);
+    const text = markdown([d], {}, { base: "a", head: "b" });
+    assert.match(
+      text,
+      /\*\*Resource options changed \(1\)\*\*\n\n- `aws:s3\/bucket:Bucket::bucket`: `protect: true → \(default\)`/,
+    );
   });
 
   it("gives a unified diff for every manifest that differs, and none for an unchanged report", () => {
@@ -60,7 +73,10 @@ describe("offline PR diff", () => {
       text.startsWith("<!-- flink-platform offline diff -->"),
       "the marker the comment job updates by",
     );
-    assert.match(text, /\| prod \| 1 \| 1 \| 1 \| 2 \| \*\*fail\*\* \(1 violation\(s\), 1 mandatory\) \|/);
+    assert.match(
+      text,
+      /\| prod \| 1 \| 1 \| 1 \| 1 \| 2 \| \*\*fail\*\* \(1 violation\(s\), 1 mandatory\) \|/,
+    );
     assert.match(text, /\| images-pinned \| mandatory \| `x::y` \| uses latest \|/);
   });
 
@@ -78,7 +94,7 @@ describe("offline PR diff", () => {
       {},
       { base: "a", head: "b" },
     );
-    assert.match(text, /\| dev \| 0 \| 2 \| 0 \| 2 \| render failed \|/);
+    assert.match(text, /\| dev \| 0 \| 3 \| 0 \| 0 \| 2 \| render failed \|/);
     assert.match(text, /does not render[\s\S]*flink-platform:namespaces: bad/);
   });
 });

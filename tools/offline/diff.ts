@@ -14,11 +14,19 @@ export interface RenderFiles {
   error?: string;
 }
 
+/** A resource whose recorded options differ: `protect: true → (default)`. */
+export interface OptionChange {
+  resource: string;
+  changes: string[];
+}
+
 export interface StackDiff {
   stack: string;
   added: string[];
   removed: string[];
   changed: string[];
+  /** Resources present in both renders whose options (protect, dependsOn, provider...) changed. */
+  optionChanges: OptionChange[];
   /** Unified diffs of report.json and every manifest / release file that differs. */
   patches: { path: string; patch: string }[];
   baseError?: string;
@@ -29,11 +37,25 @@ interface RecordedResource {
   type: string;
   name: string;
   inputs: unknown;
+  options?: Record<string, unknown>;
 }
 
-function byKey(resourcesJson: string | undefined): Map<string, string> {
+function byKey(resourcesJson: string | undefined): Map<string, RecordedResource> {
   const list = resourcesJson ? (JSON.parse(resourcesJson) as RecordedResource[]) : [];
-  return new Map(list.map((r) => [`${r.type}::${r.name}`, JSON.stringify(r.inputs)]));
+  return new Map(list.map((r) => [`${r.type}::${r.name}`, r]));
+}
+
+const show = (v: unknown) => (v === undefined ? "(default)" : JSON.stringify(v));
+
+/** Each option key whose value differs; an omitted key is the default. */
+export function optionDifferences(
+  before: Record<string, unknown> = {},
+  after: Record<string, unknown> = {},
+): string[] {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return keys
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .map((k) => `${k}: ${show(before[k])} → ${show(after[k])}`);
 }
 
 function patch(path: string, before: string | undefined, after: string | undefined) {
@@ -56,7 +78,13 @@ export function diffStack(stack: string, base: RenderFiles, head: RenderFiles): 
   const after = byKey(head.resources);
   const added = [...after.keys()].filter((k) => !before.has(k)).sort();
   const removed = [...before.keys()].filter((k) => !after.has(k)).sort();
-  const changed = [...after.keys()].filter((k) => before.has(k) && before.get(k) !== after.get(k)).sort();
+  const both = [...after.keys()].filter((k) => before.has(k)).sort();
+  const changed = both.filter(
+    (k) => JSON.stringify(before.get(k)!.inputs) !== JSON.stringify(after.get(k)!.inputs),
+  );
+  const optionChanges = both
+    .map((k) => ({ resource: k, changes: optionDifferences(before.get(k)!.options, after.get(k)!.options) }))
+    .filter((c) => c.changes.length > 0);
 
   const patches: StackDiff["patches"] = [];
   if (base.report !== head.report)
@@ -67,7 +95,16 @@ export function diffStack(stack: string, base: RenderFiles, head: RenderFiles): 
       patches.push({ path, patch: patch(path, base.files[path], head.files[path]) });
     }
   }
-  return { stack, added, removed, changed, patches, baseError: base.error, headError: head.error };
+  return {
+    stack,
+    added,
+    removed,
+    changed,
+    optionChanges,
+    patches,
+    baseError: base.error,
+    headError: head.error,
+  };
 }
 
 export interface PolicyOutcome {
@@ -84,6 +121,13 @@ function list(title: string, keys: string[]): string {
   return `**${title} (${keys.length})**\n\n${shown.join("\n")}\n\n`;
 }
 
+/** Option changes come first: a dropped `protect` matters more than most input changes. */
+function optionList(changes: OptionChange[]): string {
+  if (changes.length === 0) return "";
+  const rows = changes.map((c) => `- \`${c.resource}\`: ${c.changes.map((x) => `\`${x}\``).join(", ")}`);
+  return `**Resource options changed (${changes.length})**\n\n${rows.join("\n")}\n\n`;
+}
+
 export function markdown(
   diffs: StackDiff[],
   policies: Record<string, PolicyOutcome | undefined>,
@@ -95,8 +139,8 @@ export function markdown(
     "",
     "Rendered without cloud credentials (`npm run render`, Pulumi's mock runtime): what each stack would register, not a live `pulumi preview`.",
     "",
-    "| stack | added | removed | changed | files | policies |",
-    "| --- | --- | --- | --- | --- | --- |",
+    "| stack | added | removed | changed | options | files | policies |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
     ...diffs.map((d) => {
       const p = policies[d.stack];
       const mandatory = p?.violations.filter((v) => v.level === "mandatory").length ?? 0;
@@ -107,7 +151,7 @@ export function markdown(
           : p.violations.length === 0
             ? "pass"
             : `${mandatory ? "**fail**" : "pass"} (${p.violations.length} violation(s), ${mandatory} mandatory)`;
-      return `| ${d.stack} | ${d.added.length} | ${d.removed.length} | ${d.changed.length} | ${d.patches.length} | ${verdict} |`;
+      return `| ${d.stack} | ${d.added.length} | ${d.removed.length} | ${d.changed.length} | ${d.optionChanges.length} | ${d.patches.length} | ${verdict} |`;
     }),
     "",
   ];
@@ -124,8 +168,10 @@ export function markdown(
         violations.map((v) => `| ${v.policy} | ${v.level} | \`${v.resource}\` | ${v.message} |`).join("\n") +
         "\n\n";
     }
+    body += optionList(d.optionChanges);
     body += list("Added", d.added) + list("Removed", d.removed) + list("Changed", d.changed);
-    if (!d.added.length && !d.removed.length && !d.changed.length && !d.headError) body += "No change.\n\n";
+    const nothing = !d.added.length && !d.removed.length && !d.changed.length && !d.optionChanges.length;
+    if (nothing && !d.headError) body += "No change.\n\n";
     for (const p of d.patches) {
       body += `<details><summary><code>${p.path}</code></summary>\n\n\`\`\`diff\n${p.patch.trim()}\n\`\`\`\n\n</details>\n\n`;
     }
