@@ -16,12 +16,19 @@ export const FLINK_IMAGES: Record<FlinkVersion, string> = {
   "2.2": "flink:2.2.0-scala_2.12-java17",
 };
 
-/** Flink Kubernetes Operator 1.15.0 (May 2026); one chart repository per release. */
+/**
+ * Flink Kubernetes Operator 1.15.0 (May 2026); one chart repository per release. The chart
+ * comes from the Apache archive, which keeps every release (downloads.apache.org drops
+ * superseded ones); the release script indexes it with relative URLs
+ * (apache/flink-kubernetes-operator release-1.15.0 tools/releasing/create_source_release.sh),
+ * so the archive copy resolves. The packaged chart's image tag is a commit hash, so the image
+ * is pinned here explicitly.
+ */
 export const FLINK_OPERATOR = {
   version: "1.15.0",
   chart: "flink-kubernetes-operator",
-  repository: "https://downloads.apache.org/flink/flink-kubernetes-operator-1.15.0/",
-  image: "ghcr.io/apache/flink-kubernetes-operator:1.15.0",
+  repository: "https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/",
+  image: { repository: "ghcr.io/apache/flink-kubernetes-operator", tag: "1.15.0" },
   chosen: "2026-11-21",
 } as const;
 

@@ -5,9 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { NAMESPACE, ConfigError } from "./problems";
-import { validateStack } from "./load";
+import { StackCheck, validateStack } from "./load";
 import { resolveModel, PlatformModel } from "./model";
-import { STACK_CHECKS } from "../components/platform/stackChecks";
 
 export { ConfigError } from "./problems";
 export type { PlatformModel } from "./model";
@@ -29,10 +28,13 @@ export function readStackConfig(): { raw: Record<string, string>; secretKeys: Se
   return { raw, secretKeys };
 }
 
-/** Loads and validates the stack config; throws {@link ConfigError} listing every problem. */
-export function loadPlatformModel(): PlatformModel {
+/**
+ * Loads and validates the stack config; throws {@link ConfigError} listing every problem.
+ * `checks` are the components' preview-time rules, passed in so config/ never imports a component.
+ */
+export function loadPlatformModel(checks: readonly StackCheck[] = []): PlatformModel {
   const { raw, secretKeys } = readStackConfig();
-  const result = validateStack(raw, secretKeys, STACK_CHECKS);
+  const result = validateStack(raw, secretKeys, checks);
   if (!result.ok) throw new ConfigError(result.problems);
   const config = new pulumi.Config(NAMESPACE);
   const secrets = Object.fromEntries(

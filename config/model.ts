@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { FLINK_IMAGES, FlinkVersion } from "../components/versions";
-import { taskManagersFor } from "../components/flink/capacity";
+import { taskManagersFor } from "./capacity";
 import { Tier } from "./defaults";
 import { PathSegment } from "./problems";
 import {

@@ -132,6 +132,48 @@ const snapshot = z.strictObject({
 
 const HA_MODES = ["kubernetes", "zookeeper", "none"] as const;
 
+const port = count(1, 65535);
+/**
+ * One egress rule a team opens for its jobs' own systems (Kafka, a database, an HTTP API):
+ * either CIDRs outside the cluster or pods of an in-cluster namespace, on listed ports only.
+ */
+const egressRule = z
+  .strictObject({
+    /** Names the NetworkPolicy `egress-<name>`. */
+    name: dnsLabel(40),
+    cidrs: z.array(cidr).min(1).optional(),
+    namespace: dnsLabel().optional(),
+    /** With `namespace`: only pods with these labels (all pods of the namespace otherwise). */
+    podLabels: z.record(z.string(), z.string()).optional(),
+    ports: z
+      .array(
+        z.strictObject({
+          port,
+          /** Last port of a range (`port`–`endPort`), e.g. MSK's 9092–9098. */
+          endPort: port.optional(),
+          protocol: z.enum(["TCP", "UDP"]).default("TCP"),
+        }),
+      )
+      .min(1, { error: "list the ports to open; opening every port is not allowed" }),
+  })
+  .superRefine((rule, ctx) => {
+    if ((rule.cidrs === undefined) === (rule.namespace === undefined)) {
+      ctx.addIssue({ code: "custom", message: "set exactly one of cidrs (outside the cluster) or namespace" });
+    }
+    if (rule.podLabels && !rule.namespace) {
+      ctx.addIssue({ code: "custom", path: ["podLabels"], message: "podLabels needs namespace" });
+    }
+    rule.ports.forEach((p, i) => {
+      if (p.endPort !== undefined && p.endPort < p.port) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ports", i, "endPort"],
+          message: `must not be below port ${p.port} (got ${p.endPort})`,
+        });
+      }
+    });
+  });
+
 function namespaceSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
   return z.strictObject({
     name: dnsLabel(),
@@ -144,6 +186,8 @@ function namespaceSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
     }),
     priority: z.enum(["critical", "standard"]).default(d.namespacePriority),
     ha: z.strictObject({ mode: z.enum(HA_MODES) }).optional(),
+    /** Extra egress for the namespace's Flink pods, beyond DNS, HTTPS and the platform's own flows. */
+    egress: z.array(egressRule).default([]),
     jobs: z.array(applicationJob).default([]),
     sessionClusters: z.array(sessionCluster).default([]),
     sessionJobs: z.array(sessionJob).default([]),
@@ -339,6 +383,7 @@ export type ClusterConfig = StackConfig["cluster"];
 export type EksClusterConfig = Extract<ClusterConfig, { provider: "eks" }>;
 export type NodeGroupConfig = EksClusterConfig["nodeGroups"]["flink"];
 export type HaMode = (typeof HA_MODES)[number];
+export type EgressRuleConfig = NamespaceConfig["egress"][number];
 export type UpgradeMode = (typeof UPGRADE_MODES)[number];
 
 /** Top-level keys, for the did-you-mean on misspelt `flink-platform:` keys. */

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { problemsOf, stackVariant } from "./harness";
-import { taskManagersFor } from "../components/flink/capacity";
+import { taskManagersFor } from "../config/capacity";
 import { flinkConfiguration, OPERATOR_FORBIDDEN_KEYS } from "../components/flink/flinkConfig";
 import { resolveModel, FlinkClusterModel } from "../config/model";
 import { validate } from "./harness";

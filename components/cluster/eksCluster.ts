@@ -4,8 +4,9 @@ import * as k8s from "@pulumi/kubernetes";
 import { EksClusterConfig, NodeGroupConfig } from "../../config/schema";
 import { EKS_VERSIONS, EksAddonName } from "../versions";
 import { Network } from "./network";
-import { clusterKmsPolicy, irsaTrustPolicy, serviceTrustPolicy } from "./iamPolicies";
-import { rotatingKmsKey } from "./kmsKey";
+import { clusterKmsPolicy } from "./iamPolicies";
+import { irsaTrustPolicy, serviceTrustPolicy } from "../aws/iamPolicies";
+import { rotatingKmsKey } from "../aws/kmsKey";
 import { buildKubeconfig } from "./kubeconfig";
 
 /** Labels and taint that reserve the Flink node group for Flink pods. */

@@ -9,23 +9,15 @@ import { FLINK_SERVICE_ACCOUNT } from "./rbac";
 // Marks a job the stack opted out of production's stateful-upgrade rule; the policy pack honours it.
 import { STATELESS_APPROVED_ANNOTATION } from "../../policies/policies";
 
+import { K8sObject } from "../kube/object";
+
+export { K8sObject };
+
 export const FLINK_API_VERSION = "flink.apache.org/v1beta1";
 
 /** The CRD's `flinkVersion` enum value: 1.20 → v1_20. */
 export function crdFlinkVersion(version: FlinkVersion): string {
   return `v${version.replace(".", "_")}`;
-}
-
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  spec: Record<string, unknown>;
 }
 
 function annotations(job: JobModel | undefined): { annotations?: Record<string, string> } {

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { PlatformModel } from "../../config/model";
 import { HaSettings, S3Access } from "./flinkConfig";
 import { FlinkOperator } from "./operator";
-import { Placement } from "./podTemplate";
+import { Placement } from "../kube/placement";
 import { FlinkWorkloads, NamespaceStorage } from "./workloads";
 
 export interface FlinkArgs {

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { StackConfig } from "../../config/schema";
 import { CERT_MANAGER, FLINK_OPERATOR } from "../versions";
 import { containerResources } from "../kube/podSecurity";
-import { Placement } from "./podTemplate";
+import { Placement } from "../kube/placement";
 
 export const OPERATOR_NAMESPACE = "flink-operator";
 export const CERT_MANAGER_NAMESPACE = "cert-manager";

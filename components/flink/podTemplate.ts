@@ -7,16 +7,12 @@ import type * as k8s from "@pulumi/kubernetes";
 import { FLINK_IMAGES, FlinkVersion } from "../versions";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kube/podSecurity";
 import { METRICS_PORT, METRICS_PORT_NAME } from "./flinkConfig";
+import { Placement } from "../kube/placement";
 
 /** The operator's name for the container it runs Flink in; the template extends it. */
 export const MAIN_CONTAINER = "flink-main-container";
 /** The `flink` user of the official images. */
 export const FLINK_UID = 9999;
-
-export interface Placement {
-  nodeSelector?: Record<string, string>;
-  tolerations?: k8s.types.input.core.v1.Toleration[];
-}
 
 export interface PodTemplateInput {
   clusterName: string;

@@ -3,7 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { NamespaceModel, PlatformModel } from "../../config/model";
 import { flinkConfiguration, HaSettings, S3Access, StateLocations } from "./flinkConfig";
 import { flinkDeployment, flinkSessionJob, flinkStateSnapshot, K8sObject } from "./customResources";
-import { Placement, podTemplate } from "./podTemplate";
+import { podTemplate } from "./podTemplate";
+import { Placement } from "../kube/placement";
 import { FLINK_SERVICE_ACCOUNT, flinkRoleRules } from "./rbac";
 
 export interface NamespaceStorage {

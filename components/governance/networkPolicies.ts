@@ -3,6 +3,7 @@
  * the flows Flink needs. Pure, so tests check each flow.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import { EgressRuleConfig } from "../../config/schema";
 import { METRICS_PORT } from "../flink/flinkConfig";
 import { OPERATOR_NAMESPACE } from "../flink/operator";
 import { ZOOKEEPER_CLIENT_PORT, ZOOKEEPER_NAMESPACE } from "../ha/quorum";
@@ -33,6 +34,8 @@ export interface NetworkPolicyInput {
   objectStore: boolean;
   /** Ports the Kubernetes API server answers on (443 on EKS; kind and k3d use 6443). */
   apiServerPorts: number[];
+  /** The team's own egress (Kafka, databases, APIs), from `namespaces[].egress`. */
+  egress?: EgressRuleConfig[];
 }
 
 function inNamespace(name: string): Peer {
@@ -40,6 +43,20 @@ function inNamespace(name: string): Peer {
 }
 
 const tcp = (port: number) => ({ port, protocol: "TCP" });
+
+function egressPeers(rule: EgressRuleConfig): Peer[] {
+  if (rule.cidrs) return rule.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+  return [
+    {
+      ...inNamespace(rule.namespace!),
+      ...(rule.podLabels ? { podSelector: { matchLabels: rule.podLabels } } : {}),
+    },
+  ];
+}
+
+function egressPort(p: EgressRuleConfig["ports"][number]) {
+  return { port: p.port, ...(p.endPort !== undefined ? { endPort: p.endPort } : {}), protocol: p.protocol };
+}
 
 export function flinkNetworkPolicies(input: NetworkPolicyInput): NetworkPolicyObject[] {
   const policy = (name: string, spec: Spec): NetworkPolicyObject => ({
@@ -104,5 +121,14 @@ export function flinkNetworkPolicies(input: NetworkPolicyInput): NetworkPolicyOb
     policies.push(egressTo("object-store-egress", OBJECT_STORE_NAMESPACE, OBJECT_STORE_PORT));
   if (input.zookeeper)
     policies.push(egressTo("zookeeper-egress", ZOOKEEPER_NAMESPACE, ZOOKEEPER_CLIENT_PORT));
+  for (const rule of input.egress ?? []) {
+    policies.push(
+      policy(`egress-${rule.name}`, {
+        podSelector: FLINK_PODS,
+        policyTypes: ["Egress"],
+        egress: [{ to: egressPeers(rule), ports: rule.ports.map(egressPort) }],
+      }),
+    );
+  }
   return policies;
 }

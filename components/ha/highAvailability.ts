@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { PlatformModel } from "../../config/model";
 import { HaSettings } from "../flink/flinkConfig";
-import { Placement } from "../flink/podTemplate";
+import { Placement } from "../kube/placement";
 import { ZooKeeperEnsemble } from "./zookeeperEnsemble";
 
 export interface HighAvailabilityArgs {

@@ -4,7 +4,7 @@ import { StackConfig } from "../../config/schema";
 import { formatQuantity } from "../../config/units";
 import { ZOOKEEPER_IMAGE } from "../versions";
 import { containerResources, restrictedContainerSecurity, restrictedPodSecurity } from "../kube/podSecurity";
-import { Placement } from "../flink/podTemplate";
+import { Placement } from "../kube/placement";
 import {
   ZOOKEEPER_CLIENT_PORT,
   ZOOKEEPER_HEADLESS,

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { PlatformModel } from "../../config/model";
 import { KUBE_PROMETHEUS_STACK } from "../versions";
-import { Placement } from "../flink/podTemplate";
+import { Placement } from "../kube/placement";
 import { flinkAlertRules } from "./alertRules";
 import { flinkDashboards } from "./dashboards";
 import { flinkPodMonitor, operatorPodMonitor, PLATFORM_LABEL } from "./podMonitors";

@@ -5,7 +5,7 @@
 import { PlatformModel } from "../../config/model";
 import { formatQuantity } from "../../config/units";
 import { containerResources } from "../kube/podSecurity";
-import { Placement } from "../flink/podTemplate";
+import { Placement } from "../kube/placement";
 
 type MonitoringConfig = PlatformModel["monitoring"];
 type Receiver = MonitoringConfig["receivers"][number];

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { PlatformModel } from "../../config/model";
 import { EksCluster, FLINK_NODE_LABEL, FLINK_NODE_TAINT, SYSTEM_NODE_LABEL } from "../cluster/eksCluster";
 import { ExistingCluster } from "../cluster/existingCluster";
-import { Placement } from "../flink/podTemplate";
+import { Placement } from "../kube/placement";
 import { Flink } from "../flink/flink";
 import { Governance } from "../governance/governance";
 import { HighAvailability } from "../ha/highAvailability";

@@ -5,6 +5,7 @@
 import { loadPlatformModel } from "../../config";
 import { PlatformModel } from "../../config/model";
 import { FlinkPlatform } from "./flinkPlatform";
+import { STACK_CHECKS } from "./stackChecks";
 
 export interface PlatformProgram {
   model: PlatformModel;
@@ -12,6 +13,6 @@ export interface PlatformProgram {
 }
 
 export function platformProgram(): PlatformProgram {
-  const model = loadPlatformModel();
+  const model = loadPlatformModel(STACK_CHECKS);
   return { model, platform: new FlinkPlatform("flink-platform", model) };
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { StackConfig } from "../../config/schema";
-import { irsaTrustPolicy } from "../cluster/iamPolicies";
-import { rotatingKmsKey } from "../cluster/kmsKey";
+import { irsaTrustPolicy } from "../aws/iamPolicies";
+import { rotatingKmsKey } from "../aws/kmsKey";
 import { namespaceStatePolicy, tlsOnlyBucketPolicy } from "./iamPolicies";
 import { namespacePrefix } from "./layout";
 

@@ -1,4 +1,4 @@
-import { PolicyDocument } from "../cluster/iamPolicies";
+import { PolicyDocument } from "../aws/iamPolicies";
 import { namespacePrefix } from "./layout";
 
 /** Refuse every request that does not use TLS, for the bucket and all its objects. */
