@@ -87,6 +87,8 @@ export interface SnapshotModel {
 export interface NamespaceModel {
   name: string;
   quota: NamespaceConfig["quota"];
+  artifacts: NamespaceConfig["artifacts"];
+  egress: NamespaceConfig["egress"];
   priority: NamespaceConfig["priority"];
   haMode: HaMode;
   flinkClusters: FlinkClusterModel[];
@@ -135,6 +137,8 @@ function resolveNamespace(stack: StackConfig, ns: NamespaceConfig, path: PathSeg
   return {
     name: ns.name,
     quota: ns.quota,
+    artifacts: ns.artifacts,
+    egress: ns.egress,
     priority: ns.priority,
     haMode,
     flinkClusters: [
@@ -183,21 +187,14 @@ function clusterBase(
   };
 }
 
-function jobModel(
-  stack: StackConfig,
-  job: ApplicationJobConfig | SessionJobConfig,
-  session = false,
-): JobModel {
-  // The operator has no last-state upgrades for session jobs; they fall back to savepoint.
-  const defaultUpgradeMode =
-    session && stack.flink.upgradeMode === "last-state" ? "savepoint" : stack.flink.upgradeMode;
+function jobModel(stack: StackConfig, job: ApplicationJobConfig | SessionJobConfig): JobModel {
   return {
     jarURI: job.jarURI,
     entryClass: job.entryClass,
     args: job.args,
     parallelism: job.parallelism,
     state: job.state,
-    upgradeMode: job.upgradeMode ?? defaultUpgradeMode,
+    upgradeMode: job.upgradeMode ?? stack.flink.upgradeMode,
     allowStatelessInProduction: job.allowStatelessInProduction,
     initialSavepointPath: job.initialSavepointPath,
     savepointRedeployNonce: job.savepointRedeployNonce,
@@ -278,7 +275,7 @@ function resolveSessionJob(
     name: job.name,
     namespace: ns.name,
     sessionCluster: job.sessionCluster,
-    ...jobModel(stack, job, true),
+    ...jobModel(stack, job),
     flinkConfiguration: job.flinkConfiguration,
     path,
   };

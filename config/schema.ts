@@ -132,6 +132,24 @@ const snapshot = z.strictObject({
 
 const HA_MODES = ["kubernetes", "zookeeper", "none"] as const;
 
+/**
+ * Where a namespace's job jars live on S3: read-only for its Flink pods (and for the operator,
+ * which fetches session-job jars itself). EKS only.
+ */
+const artifactLocation = z.strictObject({
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" }),
+  /** Key prefix, e.g. `analytics/`; empty for the whole bucket. */
+  prefix: z
+    .string()
+    .regex(/^([^*?\s]+\/)?$/, { error: "must be empty or a key prefix ending in '/' without wildcards" })
+    .default(""),
+  /** The bucket's customer-managed KMS key, when it uses one (the role then may decrypt through S3). */
+  kmsKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, { error: "must be a KMS key ARN" })
+    .optional(),
+});
+
 const port = count(1, 65535);
 /**
  * One egress rule a team opens for its jobs' own systems (Kafka, a database, an HTTP API):
@@ -158,7 +176,10 @@ const egressRule = z
   })
   .superRefine((rule, ctx) => {
     if ((rule.cidrs === undefined) === (rule.namespace === undefined)) {
-      ctx.addIssue({ code: "custom", message: "set exactly one of cidrs (outside the cluster) or namespace" });
+      ctx.addIssue({
+        code: "custom",
+        message: "set exactly one of cidrs (outside the cluster) or namespace",
+      });
     }
     if (rule.podLabels && !rule.namespace) {
       ctx.addIssue({ code: "custom", path: ["podLabels"], message: "podLabels needs namespace" });
@@ -186,6 +207,8 @@ function namespaceSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
     }),
     priority: z.enum(["critical", "standard"]).default(d.namespacePriority),
     ha: z.strictObject({ mode: z.enum(HA_MODES) }).optional(),
+    /** S3 locations of the namespace's job jars (read-only). */
+    artifacts: z.array(artifactLocation).default([]),
     /** Extra egress for the namespace's Flink pods, beyond DNS, HTTPS and the platform's own flows. */
     egress: z.array(egressRule).default([]),
     jobs: z.array(applicationJob).default([]),
@@ -204,6 +227,10 @@ const nodeGroup = z.strictObject({
   capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
 });
 
+const roleArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" });
+
 function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
   const eks = z.strictObject({
     provider: z.literal("eks"),
@@ -218,9 +245,11 @@ function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
         publicAccessCidrs: z.array(cidr).default([]),
       })
       .prefault({}),
-    adminRoleArns: z
-      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" }))
-      .default([]),
+    /** The role `pulumi up` runs as (CI's deploy role): cluster admin through an access entry. */
+    deployRoleArn: roleArn,
+    /** The pull-request preview role: read-only cluster access (no Secrets). */
+    previewRoleArn: roleArn.optional(),
+    adminRoleArns: z.array(roleArn).default([]),
     nodeGroups: z.strictObject({ system: nodeGroup, flink: nodeGroup }),
   });
   const existing = z.strictObject({
@@ -293,6 +322,8 @@ export function stackSchema(tier: Tier) {
           .strictObject({ cpu: cpu.default(2), memory: size.default(parseSize("4g")!) })
           .prefault({}),
         upgradeMode: z.enum(UPGRADE_MODES).default(d.upgradeMode),
+        /** How long `pulumi up` waits for each job to run (its upgrade included) before failing. */
+        deployTimeout: duration.default(parseDuration(d.deployTimeout)!),
         stateBackend: z.enum(["rocksdb", "hashmap"]).default("rocksdb"),
         checkpointing: z
           .strictObject({
@@ -384,6 +415,7 @@ export type EksClusterConfig = Extract<ClusterConfig, { provider: "eks" }>;
 export type NodeGroupConfig = EksClusterConfig["nodeGroups"]["flink"];
 export type HaMode = (typeof HA_MODES)[number];
 export type EgressRuleConfig = NamespaceConfig["egress"][number];
+export type ArtifactLocationConfig = NamespaceConfig["artifacts"][number];
 export type UpgradeMode = (typeof UPGRADE_MODES)[number];
 
 /** Top-level keys, for the did-you-mean on misspelt `flink-platform:` keys. */

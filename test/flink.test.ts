@@ -14,9 +14,10 @@ describe("Flink operator and workloads", () => {
     const releases = ofType(resources, "kubernetes:helm.sh/v3:Release");
     const operator = releases.find((r) => r.inputs.chart === "flink-kubernetes-operator")!;
     assert.equal(operator.inputs.version, "1.15.0");
+    // The archive keeps every release; downloads.apache.org drops superseded ones.
     assert.equal(
       (operator.inputs.repositoryOpts as any).repo,
-      "https://downloads.apache.org/flink/flink-kubernetes-operator-1.15.0/",
+      "https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/",
     );
     const values = operator.inputs.values as any;
     assert.deepEqual(values.watchNamespaces, ["analytics", "payments"]);
@@ -152,11 +153,34 @@ describe("high availability: ZooKeeper", () => {
     assert.equal(pdb.spec.minAvailable, 3);
     assert.ok(pdb.spec.minAvailable > 5 / 2, "the budget keeps a majority");
     assert.ok(sts.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution);
-    const np = manifest(resources, "NetworkPolicy", "zookeeper", "flink-ha");
-    assert.deepEqual(np.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values, [
-      "analytics",
-      "payments",
-    ]);
+  });
+
+  it("sizes the heap from the memory limit and probes without starting a JVM", async () => {
+    const { resources } = await zk();
+    const container = manifest(resources, "StatefulSet", "zookeeper", "flink-ha").spec.template.spec
+      .containers[0];
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+    // bin/zkEnv.sh reads ZK_SERVER_HEAP (MiB) for -Xmx; the default 1000 would not fit a 1Gi limit.
+    assert.equal(env.ZK_SERVER_HEAP, "512");
+    assert.equal(container.resources.limits.memory, "1Gi");
+    assert.equal(env.ZOO_CFG_EXTRA, "quorumListenOnAllIPs=true");
+    for (const probe of [container.readinessProbe, container.livenessProbe]) {
+      const command = probe.exec.command.join(" ");
+      assert.doesNotMatch(command, /zkServer\.sh|java/, "a probe must not start a JVM");
+      assert.match(command, /\/dev\/tcp\/127\.0\.0\.1\/2181/);
+      // The four-letter word it sends must be on the server's whitelist.
+      const word = /printf (\w+)/.exec(command)![1];
+      assert.ok(env.ZOO_4LW_COMMANDS_WHITELIST.split(",").includes(word), word);
+    }
+  });
+
+  it("drops the disruption budget for a single member, which would block every drain", async () => {
+    const { resources } = await render(
+      stackVariant("dev", (c) => (c.ha = { mode: "zookeeper", zookeeper: { replicas: 1 } })),
+      "dev",
+    );
+    assert.ok(manifest(resources, "StatefulSet", "zookeeper", "flink-ha"));
+    assert.ok(!resources.some((r) => (r.inputs as any).kind === "PodDisruptionBudget"));
   });
 
   it("keeps a strict majority for every odd size", () => {

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { renderOperatorChart } from "./charts/flinkOperatorChart";
 import { loadStackDoc, manifest, ofType, one, render, stackVariant, validate } from "./harness";
 import { stringify } from "yaml";
 import { resolveModel } from "../config/model";
@@ -201,11 +202,18 @@ describe("monitoring stack", () => {
         "flink-operator",
       );
       const operator = one(resources, HELM, "-operator").inputs as any;
-      // The chart declares container port "metrics" when metrics.port is set and labels its pods with its name.
+      // What the chart renders from our values: the pod's labels and named ports, and the file it mounts.
+      const chart = renderOperatorChart(operator.values, operator.namespace);
       assert.deepEqual(operatorMonitor.spec.selector.matchLabels, OPERATOR_POD_LABEL);
-      assert.equal(operatorMonitor.spec.podMetricsEndpoints[0].port, "metrics");
-      assert.ok(operator.values.metrics.port > 0);
-      assert.match(operator.values.defaultConfiguration["config.yaml"], /reporter\.prom\.port: 9999/);
+      const port = chart.pod.spec.containers[0].ports.find(
+        (p: any) => p.name === operatorMonitor.spec.podMetricsEndpoints[0].port,
+      );
+      assert.ok(port, "the scraped port is declared by the operator container");
+      // ...and the operator's reporter listens on it (the config file the chart mounts).
+      assert.equal(
+        chart.mountedConfig["kubernetes.operator.metrics.reporter.prom.port"],
+        String(port.containerPort),
+      );
     });
   }
 

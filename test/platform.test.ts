@@ -165,7 +165,23 @@ describe("prod: EKS", () => {
     assert.deepEqual(i.vpcConfig.publicAccessCidrs, ["203.0.113.0/24"]);
     assert.ok(cluster.protect, "the prod cluster is protected");
     for (const key of ofType(resources, "aws:kms/key:Key")) assert.equal(key.inputs.enableKeyRotation, true);
-    assert.equal(ofType(resources, "aws:eks/accessEntry:AccessEntry").length, 1);
+    // No implicit creator admin: the deploy role, the preview role (read-only) and the admins are explicit.
+    assert.equal(i.accessConfig.bootstrapClusterCreatorAdminPermissions, false);
+    const grants = Object.fromEntries(
+      ofType(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => [
+        String(a.inputs.principalArn),
+        String(a.inputs.policyArn).split("/").pop(),
+      ]),
+    );
+    assert.deepEqual(grants, {
+      "arn:aws:iam::123456789012:role/flink-platform-deploy-prod": "AmazonEKSClusterAdminPolicy",
+      "arn:aws:iam::123456789012:role/flink-platform-preview": "AmazonEKSViewPolicy",
+      "arn:aws:iam::123456789012:role/platform-admins": "AmazonEKSClusterAdminPolicy",
+    });
+    // The Kubernetes provider's first call needs those grants in place.
+    const provider = one(resources, "pulumi:providers:kubernetes");
+    for (const a of ofType(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"))
+      assert.ok(provider.dependsOn.includes(a.name), a.name);
   });
 
   it("requires IMDSv2 with hop limit 1 and encrypted gp3 volumes on every node group", async () => {

@@ -93,7 +93,14 @@ describe("Flink configuration per version", () => {
       configFor("1.20")["fs.s3a.aws.credentials.provider"],
       "com.amazonaws.auth.WebIdentityTokenCredentialsProvider",
     );
-    assert.match(configFor("2.0")["fs.s3a.aws.credentials.provider"], /^software\.amazon\.awssdk\./);
+    // 2.x still bundles Hadoop 3.3.4 with AWS SDK v1: an SDK v2 class name would not load.
+    for (const version of FLINK_VERSIONS) {
+      assert.equal(
+        configFor(version)["fs.s3a.aws.credentials.provider"],
+        "com.amazonaws.auth.WebIdentityTokenCredentialsProvider",
+        version,
+      );
+    }
     const dev = configFor("1.20", "endpoint");
     assert.equal(dev["s3.endpoint"], "http://store:9000");
     assert.equal(dev["s3.path.style.access"], "true");
@@ -134,7 +141,11 @@ describe("operator admission rules at preview", () => {
       "namespaces[0].jobs[0].flinkConfiguration.kubernetes.cluster-id",
       /set by the Flink operator/,
     );
-    has(problems, "namespaces[1].jobs[0].flinkConfiguration.state.checkpoints.dir", /removed in Flink 2.0/);
+    has(
+      problems,
+      "namespaces[1].jobs[0].flinkConfiguration.state.checkpoints.dir",
+      /is a deprecated name on Flink 2.x; use "execution.checkpointing.dir"/,
+    );
     has(
       problems,
       "namespaces[1].jobs[1].flinkConfiguration.execution.checkpointing.dir",
@@ -150,15 +161,68 @@ describe("operator admission rules at preview", () => {
     );
   });
 
-  it("refuses last-state for session jobs and parallelism beyond a session cluster's slots", () => {
+  it("accepts last-state for session jobs, refuses parallelism beyond a session cluster's slots", () => {
     const problems = problemsOf(
       stackVariant("prod", (c) => {
         c.namespaces[0].sessionJobs[0].upgradeMode = "last-state";
         c.namespaces[0].sessionJobs[1].parallelism = 13;
       }),
     );
-    has(problems, "namespaces[0].sessionJobs[0].upgradeMode", /does not support "last-state"/);
+    assert.deepEqual(
+      problems.filter((p) => p.includes("sessionJobs[0]")),
+      [],
+      "operator 1.10+ supports last-state session jobs",
+    );
     has(problems, "namespaces[0].sessionJobs[1].parallelism", /exceeds the 12 slots/);
+  });
+
+  it("limits FlinkDeployment names to 45 characters, not session job names", () => {
+    const long = "a".repeat(50);
+    assert.deepEqual(
+      problemsOf(stackVariant("prod", (c) => (c.namespaces[0].sessionJobs[0].name = long))),
+      [],
+    );
+    has(
+      problemsOf(
+        stackVariant("prod", (c) => {
+          c.namespaces[0].sessionClusters[0].name = long;
+          c.namespaces[0].sessionJobs.forEach((j: any) => (j.sessionCluster = long));
+        }),
+      ),
+      "namespaces[0].sessionClusters[0].name",
+      /at most 45/,
+    );
+  });
+
+  it("refuses a session-job jar scheme the operator would not fetch, saying what works", () => {
+    // dev: no artifact locations, so the operator admits https only (its default).
+    has(
+      problemsOf(
+        stackVariant("dev", (c) => (c.namespaces[0].sessionJobs[0].jarURI = "http://repo.example/job.jar")),
+      ),
+      "namespaces[0].sessionJobs[0].jarURI",
+      /admits only https .*"http" would be refused: publish the jar over https/,
+    );
+    has(
+      problemsOf(
+        stackVariant("dev", (c) => (c.namespaces[0].sessionJobs[0].jarURI = "s3://flink/jobs/job.jar")),
+      ),
+      "namespaces[0].sessionJobs[0].jarURI",
+      /"s3" would be refused: declare the bucket in the namespace's `artifacts` on an EKS stack/,
+    );
+  });
+
+  it("refuses an s3:// jar outside the namespace's artifact locations", () => {
+    has(
+      problemsOf(
+        stackVariant(
+          "prod",
+          (c) => (c.namespaces[1].jobs[0].jarURI = "s3://acme-flink-artifacts/analytics/x.jar"),
+        ),
+      ),
+      "namespaces[1].jobs[0].jarURI",
+      /outside the namespace's artifact locations \(s3:\/\/acme-flink-artifacts\/payments\/\).*add its bucket and prefix to namespaces\[1\]\.artifacts/,
+    );
   });
 
   it("refuses a memory size Flink would refuse, naming the job, with Flink's message", () => {

@@ -8,6 +8,7 @@ import { clusterKmsPolicy } from "./iamPolicies";
 import { irsaTrustPolicy, serviceTrustPolicy } from "../aws/iamPolicies";
 import { rotatingKmsKey } from "../aws/kmsKey";
 import { buildKubeconfig } from "./kubeconfig";
+import { clusterAccess, vpcCniConfiguration } from "./access";
 
 /** Labels and taint that reserve the Flink node group for Flink pods. */
 export const FLINK_NODE_LABEL = { key: "flink-platform/pool", value: "flink" } as const;
@@ -67,19 +68,25 @@ export class EksCluster extends pulumi.ComponentResource {
       { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")), tags },
       parent,
     );
-    new aws.iam.RolePolicyAttachment(
-      `${name}-cluster-policy`,
-      {
-        role: clusterRole.name,
-        policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
-      },
-      parent,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-cluster-kms`,
-      { role: clusterRole.id, policy: secretsKey.arn.apply((arn) => JSON.stringify(clusterKmsPolicy(arn))) },
-      parent,
-    );
+    // The cluster waits for its role's permissions, and on destroy they outlive it.
+    const clusterRolePermissions = [
+      new aws.iam.RolePolicyAttachment(
+        `${name}-cluster-policy`,
+        {
+          role: clusterRole.name,
+          policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
+        },
+        parent,
+      ),
+      new aws.iam.RolePolicy(
+        `${name}-cluster-kms`,
+        {
+          role: clusterRole.id,
+          policy: secretsKey.arn.apply((arn) => JSON.stringify(clusterKmsPolicy(arn))),
+        },
+        parent,
+      ),
+    ];
 
     const publicCidrs = c.endpoint.publicAccessCidrs;
     const cluster = new aws.eks.Cluster(
@@ -94,31 +101,100 @@ export class EksCluster extends pulumi.ComponentResource {
           endpointPublicAccess: publicCidrs.length > 0,
           publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
         },
-        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+        // No implicit admin for whoever created the cluster: every principal is an access entry.
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
         encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
         enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
         tags,
       },
-      { parent: this, protect: args.protect },
+      { parent: this, protect: args.protect, dependsOn: clusterRolePermissions },
     );
 
-    for (const [i, principalArn] of c.adminRoleArns.entries()) {
+    // The deploy role and admins as cluster admins, the preview role read-only. The Kubernetes
+    // provider waits for these grants, or its first call would be refused.
+    const accessGrants = clusterAccess(c).map((grant) => {
       const entry = new aws.eks.AccessEntry(
-        `${name}-admin-${i}`,
-        { clusterName: cluster.name, principalArn, type: "STANDARD", tags },
+        `${name}-access-${grant.name}`,
+        { clusterName: cluster.name, principalArn: grant.principalArn, type: "STANDARD", tags },
         parent,
       );
-      new aws.eks.AccessPolicyAssociation(
-        `${name}-admin-${i}`,
+      return new aws.eks.AccessPolicyAssociation(
+        `${name}-access-${grant.name}`,
         {
           clusterName: cluster.name,
           principalArn: entry.principalArn,
-          policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+          policyArn: grant.policyArn,
           accessScope: { type: "cluster" },
         },
         parent,
       );
-    }
+    });
+
+    const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
+    const oidc = new aws.iam.OpenIdConnectProvider(
+      `${name}-oidc`,
+      { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags },
+      parent,
+    );
+    const irsaRole = (roleName: string, namespace: string, serviceAccount: string, policyArn: string) => {
+      const role = new aws.iam.Role(
+        `${name}-${roleName}`,
+        {
+          assumeRolePolicy: pulumi
+            .all([oidc.arn, issuerUrl])
+            .apply(([arn, url]) => JSON.stringify(irsaTrustPolicy(arn, url, namespace, serviceAccount))),
+          tags,
+        },
+        parent,
+      );
+      const attachment = new aws.iam.RolePolicyAttachment(
+        `${name}-${roleName}`,
+        {
+          role: role.name,
+          policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policyArn}`,
+        },
+        parent,
+      );
+      return { role, attachment };
+    };
+    const cni = irsaRole("vpc-cni", "kube-system", "aws-node", "AmazonEKS_CNI_Policy");
+    const ebs = irsaRole(
+      "ebs-csi",
+      "kube-system",
+      "ebs-csi-controller-sa",
+      "service-role/AmazonEBSCSIDriverPolicy",
+    );
+
+    const addonVersions = EKS_VERSIONS[c.kubernetesVersion];
+    const addon = (
+      addonName: EksAddonName,
+      extra: { roleArn?: pulumi.Output<string>; configurationValues?: string },
+      dependsOn: pulumi.Resource[],
+    ) =>
+      new aws.eks.Addon(
+        `${name}-${addonName}`,
+        {
+          clusterName: cluster.name,
+          addonName,
+          addonVersion: addonVersions[addonName],
+          serviceAccountRoleArn: extra.roleArn,
+          configurationValues: extra.configurationValues,
+          resolveConflictsOnCreate: "OVERWRITE",
+          resolveConflictsOnUpdate: "PRESERVE",
+          tags,
+        },
+        { parent: this, dependsOn },
+      );
+    // Networking before any node: the node role deliberately lacks the CNI policy, so nodes stay
+    // NotReady until the CNI runs on its own IRSA role (terraform-aws-eks: `before_compute`).
+    const networking = [
+      addon(
+        "vpc-cni",
+        { roleArn: cni.role.arn, configurationValues: JSON.stringify(vpcCniConfiguration()) },
+        [cni.attachment],
+      ),
+      addon("kube-proxy", {}, []),
+    ];
 
     const nodeRole = new aws.iam.Role(
       `${name}-node`,
@@ -126,16 +202,17 @@ export class EksCluster extends pulumi.ComponentResource {
       parent,
     );
     // Only what the kubelet needs; the VPC CNI's own permissions go to its IRSA role.
-    for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"]) {
-      new aws.iam.RolePolicyAttachment(
-        `${name}-node-${policy}`,
-        {
-          role: nodeRole.name,
-          policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policy}`,
-        },
-        parent,
-      );
-    }
+    const nodeRolePermissions = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"].map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-node-${policy}`,
+          {
+            role: nodeRole.name,
+            policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policy}`,
+          },
+          parent,
+        ),
+    );
 
     const nodeGroup = (group: "system" | "flink", g: NodeGroupConfig) => {
       const template = new aws.ec2.LaunchTemplate(
@@ -165,6 +242,8 @@ export class EksCluster extends pulumi.ComponentResource {
         `${name}-${group}`,
         {
           clusterName: cluster.name,
+          // Pinned to the control plane's version: a kubernetesVersion bump upgrades the nodes too.
+          version: c.kubernetesVersion,
           nodeRoleArn: nodeRole.arn,
           subnetIds: network.privateSubnetIds,
           instanceTypes: g.instanceTypes,
@@ -179,72 +258,20 @@ export class EksCluster extends pulumi.ComponentResource {
           updateConfig: { maxUnavailable: 1 },
           tags,
         },
-        // Desired size drifts with the autoscaler; a preview must not fight it.
-        { parent: this, ignoreChanges: ["scalingConfig.desiredSize"] },
+        {
+          parent: this,
+          // Desired size drifts with the autoscaler; a preview must not fight it.
+          ignoreChanges: ["scalingConfig.desiredSize"],
+          // After the CNI and the node role's permissions (and deleted before them).
+          dependsOn: [...networking, ...nodeRolePermissions],
+        },
       );
     };
     const systemNodes = nodeGroup("system", c.nodeGroups.system);
     nodeGroup("flink", c.nodeGroups.flink);
-
-    const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
-    const oidc = new aws.iam.OpenIdConnectProvider(
-      `${name}-oidc`,
-      { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags },
-      parent,
-    );
-
-    const irsaRole = (roleName: string, namespace: string, serviceAccount: string, policyArn: string) => {
-      const role = new aws.iam.Role(
-        `${name}-${roleName}`,
-        {
-          assumeRolePolicy: pulumi
-            .all([oidc.arn, issuerUrl])
-            .apply(([arn, url]) => JSON.stringify(irsaTrustPolicy(arn, url, namespace, serviceAccount))),
-          tags,
-        },
-        parent,
-      );
-      new aws.iam.RolePolicyAttachment(
-        `${name}-${roleName}`,
-        {
-          role: role.name,
-          policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policyArn}`,
-        },
-        parent,
-      );
-      return role;
-    };
-    const cniRole = irsaRole("vpc-cni", "kube-system", "aws-node", "AmazonEKS_CNI_Policy");
-    const ebsRole = irsaRole(
-      "ebs-csi",
-      "kube-system",
-      "ebs-csi-controller-sa",
-      "service-role/AmazonEBSCSIDriverPolicy",
-    );
-
-    const addonVersions = EKS_VERSIONS[c.kubernetesVersion];
-    const addon = (
-      addonName: EksAddonName,
-      roleArn?: pulumi.Output<string>,
-      dependsOn: pulumi.Resource[] = [],
-    ) =>
-      new aws.eks.Addon(
-        `${name}-${addonName}`,
-        {
-          clusterName: cluster.name,
-          addonName,
-          addonVersion: addonVersions[addonName],
-          serviceAccountRoleArn: roleArn,
-          resolveConflictsOnCreate: "OVERWRITE",
-          resolveConflictsOnUpdate: "PRESERVE",
-          tags,
-        },
-        { parent: this, dependsOn },
-      );
-    addon("vpc-cni", cniRole.arn);
-    addon("kube-proxy");
-    addon("coredns", undefined, [systemNodes]);
-    addon("aws-ebs-csi-driver", ebsRole.arn, [systemNodes]);
+    // These run as Deployments, so they need nodes to become healthy.
+    addon("coredns", {}, [systemNodes]);
+    addon("aws-ebs-csi-driver", { roleArn: ebs.role.arn }, [systemNodes, ebs.attachment]);
 
     this.clusterName = cluster.name;
     this.oidcProviderArn = oidc.arn;
@@ -257,7 +284,7 @@ export class EksCluster extends pulumi.ComponentResource {
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-      { parent: this, dependsOn: [systemNodes] },
+      { parent: this, dependsOn: [systemNodes, ...accessGrants] },
     );
 
     // The default class for every PVC (ZooKeeper, Prometheus): encrypted gp3, bound in the pod's zone.

@@ -8,12 +8,15 @@ import {
   resolveModel,
   FlinkClusterModel,
   JobModel,
+  NamespaceModel,
   SessionJobModel,
   PlatformModel,
 } from "../../config/model";
 import { Problem, problem, PathSegment } from "../../config/problems";
 import { FlinkMemoryError, jobManagerMemory, taskManagerMemory } from "./memory";
-import { INTRODUCED_IN_1_20, OPERATOR_FORBIDDEN_KEYS, REMOVED_IN_2, isAtLeast } from "./flinkConfig";
+import { INTRODUCED_IN_1_20, OPERATOR_FORBIDDEN_KEYS, DEPRECATED_IN_2, isAtLeast } from "./flinkConfig";
+import { allowedArtifactSchemes } from "./operator";
+import { coveringLocation, operatorReadsS3, s3Object } from "./artifacts";
 
 /** The operator's name rule for FlinkDeployment and FlinkSessionJob (≤ 45 characters). */
 export const OPERATOR_NAME_PATTERN = /^[a-z]([-a-z\d]{0,43}[a-z\d])?$/;
@@ -21,12 +24,19 @@ export const OPERATOR_NAME_PATTERN = /^[a-z]([-a-z\d]{0,43}[a-z\d])?$/;
 export const flinkChecks = [(stack: StackConfig): Problem[] => checkWorkloads(resolveModel(stack))];
 
 export function checkWorkloads(model: PlatformModel): Problem[] {
-  return model.namespaces.flatMap((ns) => [
+  const schemes = allowedArtifactSchemes(operatorReadsS3(model));
+  const eks = model.cluster.provider === "eks";
+  return model.namespaces.flatMap((ns, i) => [
     ...ns.flinkClusters.flatMap(checkCluster),
+    ...[
+      ...ns.flinkClusters.flatMap((c) => (c.job ? [{ ...c.job, path: c.path, name: c.name }] : [])),
+      ...ns.sessionJobs,
+    ].flatMap((job) => jarLocationProblems(ns, i, job, eks)),
     ...ns.sessionJobs.flatMap((job) =>
       checkSessionJob(
         job,
         ns.flinkClusters.find((c) => c.name === job.sessionCluster),
+        schemes,
       ),
     ),
   ]);
@@ -72,8 +82,10 @@ export function configurationKeyProblems(
     if (OPERATOR_FORBIDDEN_KEYS.includes(key)) {
       return [problem(at, `${who}: "${key}" is set by the Flink operator and must not be configured`)];
     }
-    if (isAtLeast(version, "2.0") && REMOVED_IN_2[key]) {
-      return [problem(at, `${who}: "${key}" was removed in Flink 2.0; use "${REMOVED_IN_2[key]}"`)];
+    if (isAtLeast(version, "2.0") && DEPRECATED_IN_2[key]) {
+      return [
+        problem(at, `${who}: "${key}" is a deprecated name on Flink 2.x; use "${DEPRECATED_IN_2[key]}"`),
+      ];
     }
     if (!isAtLeast(version, "1.20") && INTRODUCED_IN_1_20[key]) {
       return [
@@ -130,20 +142,71 @@ function memoryProblems(c: FlinkClusterModel, who: string): Problem[] {
   return problems;
 }
 
-function checkSessionJob(job: SessionJobModel, cluster: FlinkClusterModel | undefined): Problem[] {
-  const who = label(job, "session job");
-  const problems = [
-    ...checkName(job.name, job.path, "FlinkSessionJob"),
-    ...redeployNonceProblems(job, job.path, who),
-  ];
-  if (job.upgradeMode === "last-state") {
-    problems.push(
+/**
+ * An s3:// jar must lie in one of the namespace's artifact locations: those are what its IRSA
+ * role (and the operator's, for session jobs) may read. A JobManager that cannot read its jar
+ * crash-loops; a session job's jar is refused by the operator's fetch.
+ */
+function jarLocationProblems(
+  ns: NamespaceModel,
+  index: number,
+  job: Pick<JobModel, "jarURI"> & { name: string; path: PathSegment[] },
+  eks: boolean,
+): Problem[] {
+  if (!s3Object(job.jarURI)) return [];
+  const at = [...job.path, "jarURI"];
+  const who = `job "${job.name}" in namespace "${ns.name}"`;
+  if (!eks) {
+    return [
       problem(
-        [...job.path, "upgradeMode"],
-        `${who}: the operator does not support "last-state" for session jobs; use "savepoint" or "stateless"`,
+        at,
+        `${who}: s3:// jars need an EKS stack with the namespace's artifacts declared; on an existing cluster use local:// (in the image) or https://`,
       ),
-    );
+    ];
   }
+  if (coveringLocation(ns.artifacts, job.jarURI)) return [];
+  const declared = ns.artifacts.map((l) => `s3://${l.bucket}/${l.prefix}`).join(", ") || "none";
+  return [
+    problem(
+      at,
+      `${who}: ${job.jarURI} is outside the namespace's artifact locations (${declared}), so its pods could not read it; ` +
+        `add its bucket and prefix to namespaces[${index}].artifacts`,
+    ),
+  ];
+}
+
+/**
+ * The operator downloads a session job's jar itself and admits only the schemes in
+ * `kubernetes.operator.user.artifacts.allowed-schemes` (DefaultValidator.validateJarURI,
+ * release-1.15.0); the platform sets that list (see operator.ts), so it is known here.
+ */
+function jarSchemeProblems(job: SessionJobModel, schemes: string[], who: string): Problem[] {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(job.jarURI)?.[1]?.toLowerCase();
+  if (scheme && schemes.includes(scheme)) return [];
+  const fix = schemes.includes("s3")
+    ? "publish the jar over https or in one of the namespace's artifact locations (s3://)"
+    : scheme === "s3"
+      ? "declare the bucket in the namespace's `artifacts` on an EKS stack (the operator then reads it with its own role), or publish the jar over https"
+      : "publish the jar over https, or run it as an application job (jobs[]), whose JobManager reads local:// and s3:// jars itself";
+  return [
+    problem(
+      [...job.path, "jarURI"],
+      `${who}: the Flink operator fetches session-job jars itself and admits only ${schemes.join(", ")} ` +
+        `(kubernetes.operator.user.artifacts.allowed-schemes); "${scheme ?? job.jarURI}" would be refused: ${fix}`,
+    ),
+  ];
+}
+
+function checkSessionJob(
+  job: SessionJobModel,
+  cluster: FlinkClusterModel | undefined,
+  schemes: string[],
+): Problem[] {
+  const who = label(job, "session job");
+  // The 45-character rule applies to FlinkDeployment names and a session job's deploymentName,
+  // not to the session job's own name (DefaultValidator.java, release-1.15.0). Session jobs may
+  // use last-state since operator 1.10 (FLINK-35414 removed the refusal).
+  const problems = [...redeployNonceProblems(job, job.path, who), ...jarSchemeProblems(job, schemes, who)];
   if (cluster) {
     problems.push(...configurationKeyProblems(job.flinkConfiguration, cluster.flinkVersion, job.path, who));
     if (cluster.taskManager.replicasExplicit) {

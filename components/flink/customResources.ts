@@ -20,10 +20,49 @@ export function crdFlinkVersion(version: FlinkVersion): string {
   return `v${version.replace(".", "_")}`;
 }
 
-function annotations(job: JobModel | undefined): { annotations?: Record<string, string> } {
-  return job?.allowStatelessInProduction && job.upgradeMode === "stateless"
-    ? { annotations: { [STATELESS_APPROVED_ANNOTATION]: "true" } }
-    : {};
+/** pulumi-kubernetes waits on a custom resource only when it carries this annotation (4.18+). */
+export const WAIT_FOR_ANNOTATION = "pulumi.com/waitFor";
+export const TIMEOUT_ANNOTATION = "pulumi.com/timeoutSeconds";
+
+/**
+ * When `pulumi up` may call a Flink resource ready, in pulumi-kubernetes' `waitFor` syntax (a JSON
+ * list: every expression must hold; provider/pkg/metadata/overrides.go). `condition=Running`
+ * also waits until the operator has observed the current generation (await/condition/kubectl.go),
+ * so an update is never judged on the previous spec's status. The operator sets that condition
+ * True for an application when its job is RUNNING and for a session cluster when its JobManager
+ * is READY (flink-kubernetes-operator release-1.15.0, api/utils/ConditionsUtils.java).
+ * FlinkSessionJobs have no conditions, so their status fields are read directly.
+ */
+export function readiness(
+  kind: "application" | "session" | "session-job" | "snapshot",
+  state: "running" | "suspended" = "running",
+): string[] {
+  if (kind === "snapshot") return ["jsonpath={.status.state}=COMPLETED"];
+  if (state === "suspended") return ["jsonpath={.status.lifecycleState}=SUSPENDED"];
+  switch (kind) {
+    case "application":
+      return ["condition=Running", "jsonpath={.status.lifecycleState}=STABLE"];
+    case "session":
+      return ["condition=Running", "jsonpath={.status.jobManagerDeploymentStatus}=READY"];
+    case "session-job":
+      return ["jsonpath={.status.jobStatus.state}=RUNNING", "jsonpath={.status.lifecycleState}=STABLE"];
+  }
+}
+
+function annotations(
+  job: JobModel | undefined,
+  wait: string[],
+  timeoutMs: number,
+): { annotations: Record<string, string> } {
+  return {
+    annotations: {
+      [WAIT_FOR_ANNOTATION]: JSON.stringify(wait),
+      [TIMEOUT_ANNOTATION]: String(Math.round(timeoutMs / 1000)),
+      ...(job?.allowStatelessInProduction && job.upgradeMode === "stateless"
+        ? { [STATELESS_APPROVED_ANNOTATION]: "true" }
+        : {}),
+    },
+  };
 }
 
 function labels(component: string): Record<string, string> {
@@ -50,6 +89,7 @@ export function flinkDeployment(
   cluster: FlinkClusterModel,
   flinkConfiguration: Record<string, string>,
   podTemplate: object,
+  timeoutMs: number,
 ): K8sObject {
   return {
     apiVersion: FLINK_API_VERSION,
@@ -58,7 +98,7 @@ export function flinkDeployment(
       name: cluster.name,
       namespace: cluster.namespace,
       labels: labels(cluster.kind),
-      ...annotations(cluster.job),
+      ...annotations(cluster.job, readiness(cluster.kind, cluster.job?.state), timeoutMs),
     },
     spec: {
       image: cluster.image,
@@ -82,7 +122,7 @@ export function flinkDeployment(
   };
 }
 
-export function flinkSessionJob(job: SessionJobModel): K8sObject {
+export function flinkSessionJob(job: SessionJobModel, timeoutMs: number): K8sObject {
   return {
     apiVersion: FLINK_API_VERSION,
     kind: "FlinkSessionJob",
@@ -90,7 +130,7 @@ export function flinkSessionJob(job: SessionJobModel): K8sObject {
       name: job.name,
       namespace: job.namespace,
       labels: labels("session-job"),
-      ...annotations(job),
+      ...annotations(job, readiness("session-job", job.state), timeoutMs),
     },
     spec: {
       deploymentName: job.sessionCluster,
@@ -100,11 +140,16 @@ export function flinkSessionJob(job: SessionJobModel): K8sObject {
   };
 }
 
-export function flinkStateSnapshot(snapshot: SnapshotModel): K8sObject {
+export function flinkStateSnapshot(snapshot: SnapshotModel, timeoutMs: number): K8sObject {
   return {
     apiVersion: FLINK_API_VERSION,
     kind: "FlinkStateSnapshot",
-    metadata: { name: snapshot.name, namespace: snapshot.namespace, labels: labels("snapshot") },
+    metadata: {
+      name: snapshot.name,
+      namespace: snapshot.namespace,
+      labels: labels("snapshot"),
+      ...annotations(undefined, readiness("snapshot"), timeoutMs),
+    },
     spec: {
       jobReference: { kind: snapshot.jobKind, name: snapshot.job },
       backoffLimit: snapshot.backoffLimit,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { PlatformModel } from "../../config/model";
 import { HaSettings, S3Access } from "./flinkConfig";
-import { FlinkOperator } from "./operator";
+import { FlinkOperator, OperatorArtifactAccess } from "./operator";
 import { Placement } from "../kube/placement";
 import { FlinkWorkloads, NamespaceStorage } from "./workloads";
 
@@ -14,6 +14,8 @@ export interface FlinkArgs {
   flinkPlacement: Placement;
   systemPlacement: Placement;
   namespaceResources: Record<string, pulumi.Resource>;
+  /** S3 access for the operator to fetch session-job jars (EKS with artifact locations). */
+  operatorArtifacts?: OperatorArtifactAccess;
   provider: k8s.Provider;
 }
 
@@ -31,6 +33,8 @@ export class Flink extends pulumi.ComponentResource {
         config: model.operator,
         watchNamespaces: model.namespaces.map((ns) => ns.name),
         systemPlacement: args.systemPlacement,
+        artifacts: args.operatorArtifacts,
+        namespaceResources: Object.values(args.namespaceResources),
         provider: args.provider,
       },
       { parent: this },

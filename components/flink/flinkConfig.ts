@@ -33,8 +33,13 @@ const RENAMED = {
   retained: ["state.checkpoints.num-retained", "execution.checkpointing.num-retained"],
 } as const;
 
-/** Keys Flink 2.0 removed (the pre-1.20 names and older aliases), with their replacement. */
-export const REMOVED_IN_2: Record<string, string> = {
+/**
+ * Pre-1.20 names and older aliases, with their current name. Flink 2.x still reads them as
+ * deprecated keys (CheckpointingOptions.withDeprecatedKeys, release-2.2.0), but the platform writes
+ * the current names, and a second name for the same option would make the effective value depend
+ * on key precedence, so on 2.x only the current name is accepted.
+ */
+export const DEPRECATED_IN_2: Record<string, string> = {
   "state.checkpoints.dir": "execution.checkpointing.dir",
   "state.savepoints.dir": "execution.checkpointing.savepoint-dir",
   "state.backend.incremental": "execution.checkpointing.incremental",
@@ -72,16 +77,17 @@ export function savepointDirKey(version: FlinkVersion): string {
   return keyFor(version, "savepointDir");
 }
 
-/** Credentials provider class names: Flink 1.x bundles AWS SDK v1, 2.x the v2 SDK. */
-function credentialsProvider(version: FlinkVersion, access: S3Access): string {
-  const v2 = isAtLeast(version, "2.0");
-  if (access.kind === "irsa") {
-    return v2
-      ? "software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider"
-      : "com.amazonaws.auth.WebIdentityTokenCredentialsProvider";
-  }
-  return v2
-    ? "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider"
+/**
+ * Credentials provider for Flink's S3 plugin. Every line from 1.19 to 2.2 bundles Hadoop 3.3.4
+ * with AWS SDK v1 (1.12.779) and relocates neither (apache/flink release-1.20.3 and
+ * release-2.2.0: flink-filesystems/pom.xml `fs.hadoopshaded.version`, flink-s3-fs-base/pom.xml
+ * `fs.s3.aws.version`, flink-s3-fs-hadoop NOTICE), so the SDK v1 class names apply to all of them;
+ * an SDK v2 name would fail to load. Hadoop 3.3.4's default chain has no web-identity provider,
+ * so IRSA needs it named.
+ */
+export function credentialsProvider(access: S3Access): string {
+  return access.kind === "irsa"
+    ? "com.amazonaws.auth.WebIdentityTokenCredentialsProvider"
     : "com.amazonaws.auth.EnvironmentVariableCredentialsProvider";
 }
 
@@ -117,7 +123,7 @@ export function flinkConfiguration(input: FlinkConfigInput): Record<string, stri
     "metrics.reporter.prom.port": String(METRICS_PORT),
     // <status>State gauges (runningState, restartingState…) drive the "job not running" alert.
     "metrics.job.status.enable": "STATE,CURRENT_TIME",
-    "fs.s3a.aws.credentials.provider": credentialsProvider(v, s3),
+    "fs.s3a.aws.credentials.provider": credentialsProvider(s3),
     ...(s3.kind === "endpoint"
       ? { "s3.endpoint": s3.endpoint, "s3.path.style.access": "true" }
       : { "fs.s3a.endpoint.region": s3.region }),

@@ -2,12 +2,30 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { StackConfig } from "../../config/schema";
 import { CERT_MANAGER, FLINK_OPERATOR } from "../versions";
-import { containerResources } from "../kube/podSecurity";
+import { containerResources, restrictedContainerSecurity, restrictedPodSecurity } from "../kube/podSecurity";
 import { Placement } from "../kube/placement";
+import { flinkPatchVersion } from "./podTemplate";
+import { FLINK_IMAGES } from "../versions";
 
 export const OPERATOR_NAMESPACE = "flink-operator";
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const OPERATOR_METRICS_PORT = 9999;
+/** The operator chart's service account (values `operatorServiceAccount.name`, chart 1.15.0). */
+export const OPERATOR_SERVICE_ACCOUNT = "flink-operator";
+/** The `flink` user of the operator image (Dockerfile at release-1.15.0: `useradd --uid=9999`). */
+const OPERATOR_UID = 9999;
+/** The webhook container's requests and limits: it only validates and mutates Flink resources. */
+const WEBHOOK_RESOURCES = { cpu: 0.1, memoryBytes: 256 * 1024 * 1024 };
+const MiB = 1024 * 1024;
+
+/**
+ * How the operator fetches FlinkSessionJob jars from S3 (it downloads them itself, then uploads
+ * them to the session cluster): its service account's IRSA role and the bucket region.
+ */
+export interface OperatorArtifactAccess {
+  roleArn: pulumi.Input<string>;
+  region: string;
+}
 
 export interface FlinkOperatorArgs {
   config: StackConfig["operator"];
@@ -15,36 +33,155 @@ export interface FlinkOperatorArgs {
   watchNamespaces: string[];
   /** Where platform pods run (the system node group on EKS). */
   systemPlacement: Placement;
+  /** S3 access for session-job jars; without it only https jars are admitted. */
+  artifacts?: OperatorArtifactAccess;
+  /** The watched namespaces: the chart creates its Roles in them, so they must exist first. */
+  namespaceResources: pulumi.Resource[];
   provider: k8s.Provider;
 }
 
-/** Helm values for the operator chart: pure, so tests read them directly. */
-export function operatorValues(args: Omit<FlinkOperatorArgs, "provider">) {
-  const c = args.config;
-  const leaderElection = c.replicas > 1;
+/** URI schemes the operator admits for FlinkSessionJob jars; the preview check applies the same list. */
+export function allowedArtifactSchemes(artifacts: boolean): string[] {
+  return artifacts ? ["https", "s3"] : ["https"];
+}
+
+/**
+ * The operator's own configuration, written to the file the chart mounts. The chart mounts
+ * `flink-conf.yaml` whenever `defaultConfiguration` has that key, and its values.yaml does
+ * (flink-kubernetes-operator release-1.15.0, helm/.../templates/controller/deployment.yaml,
+ * volumes of flink-operator-config-volume), so `config.yaml` would never be read.
+ */
+export function operatorConfiguration(
+  config: StackConfig["operator"],
+  artifacts?: Pick<OperatorArtifactAccess, "region">,
+): Record<string, string> {
+  const leaderElection = config.replicas > 1;
   return {
+    "kubernetes.operator.metrics.reporter.prom.factory.class":
+      "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+    "kubernetes.operator.metrics.reporter.prom.port": String(OPERATOR_METRICS_PORT),
+    // Required together: enabled without a lease name fails the operator's start
+    // (FlinkOperatorConfiguration.java, release-1.15.0: "... must be defined when operator leader election is enabled").
+    "kubernetes.operator.leader-election.enabled": String(leaderElection),
+    ...(leaderElection ? { "kubernetes.operator.leader-election.lease-name": "flink-operator-lease" } : {}),
+    // The chart's own overrides, which our file replaces.
+    "kubernetes.operator.reconcile.interval": "15 s",
+    "kubernetes.operator.observer.progress-check.interval": "5 s",
+    // A system option: read from this file only, never per resource (KubernetesOperatorConfigOptions.java).
+    "kubernetes.operator.user.artifacts.allowed-schemes": allowedArtifactSchemes(!!artifacts).join(","),
+    ...(artifacts
+      ? {
+          // The S3 plugin (see operatorValues) signs with the pod's IRSA token; Flink 1.20's plugin bundles AWS SDK v1.
+          "fs.s3a.aws.credentials.provider": "com.amazonaws.auth.WebIdentityTokenCredentialsProvider",
+          "fs.s3a.endpoint.region": artifacts.region,
+        }
+      : {}),
+  };
+}
+
+/** `key: value` lines, sorted: the flat format of the operator's flink-conf.yaml. */
+export function configFile(conf: Record<string, string>): string {
+  return (
+    Object.keys(conf)
+      .sort()
+      .map((k) => `${k}: ${conf[k]}`)
+      .join("\n") + "\n"
+  );
+}
+
+/**
+ * The operator's version of Flink is 1.20 (pom.xml `flink.version` 1.20.1 at release-1.15.0)
+ * and its image ships only metrics plugins, so S3 comes from the pinned Flink 1.20 image's
+ * `opt/` folder, copied into a plugin directory by an init container.
+ */
+const S3_PLUGIN_JAR = `flink-s3-fs-hadoop-${flinkPatchVersion("1.20")}.jar`;
+const S3_PLUGIN_DIR = "/opt/flink/plugins/s3-fs-hadoop";
+
+/** Helm values for the operator chart: pure, so tests read them directly. */
+export function operatorValues(args: Omit<FlinkOperatorArgs, "provider" | "namespaceResources">) {
+  const c = args.config;
+  const placement = {
+    ...(args.systemPlacement.nodeSelector ? { nodeSelector: args.systemPlacement.nodeSelector } : {}),
+    ...(args.systemPlacement.tolerations ? { tolerations: args.systemPlacement.tolerations } : {}),
+  };
+  // Restricted Pod Security: the chart's defaults set only runAsUser/runAsGroup on the pod and
+  // nothing on either container (values.yaml podSecurityContext, operatorSecurityContext,
+  // webhookSecurityContext at release-1.15.0).
+  const container = { ...restrictedContainerSecurity(), runAsNonRoot: true };
+  const volumes = [
+    // The chart's own artifacts volume, replaced as a whole once operatorVolumes.create is set.
+    { mount: { name: "flink-artifacts", mountPath: "/opt/flink/artifacts" }, volume: { emptyDir: {} } },
+    ...(args.artifacts
+      ? [
+          {
+            mount: { name: "s3-plugin", mountPath: S3_PLUGIN_DIR, readOnly: true },
+            volume: { emptyDir: { sizeLimit: "256Mi" } },
+          },
+        ]
+      : []),
+  ];
+  return {
+    image: { repository: FLINK_OPERATOR.image.repository, tag: FLINK_OPERATOR.image.tag },
     replicas: c.replicas,
+    // Rolling updates need a second pod to wait on the lease; a single operator is replaced.
+    strategy: { type: c.replicas > 1 ? "RollingUpdate" : "Recreate" },
     watchNamespaces: [...args.watchNamespaces].sort(),
     webhook: { create: c.webhook },
-    // The platform creates the Flink service account and a least-privilege Role itself.
+    // The platform creates the Flink service account, Role and RoleBinding itself. The chart
+    // would otherwise still create RoleBinding `flink-role-binding` (kept after uninstall by
+    // `helm.sh/resource-policy: keep`) pointing at a Role it no longer creates.
     jobServiceAccount: { create: false },
-    rbac: { create: true, jobRole: { create: false } },
+    rbac: { create: true, jobRole: { create: false }, jobRoleBinding: { create: false } },
+    operatorServiceAccount: {
+      create: true,
+      name: OPERATOR_SERVICE_ACCOUNT,
+      annotations: args.artifacts ? { "eks.amazonaws.com/role-arn": args.artifacts.roleArn } : {},
+    },
+    podSecurityContext: restrictedPodSecurity(OPERATOR_UID),
+    operatorSecurityContext: container,
+    webhookSecurityContext: container,
     operatorPod: {
       resources: containerResources(c.cpu, c.memory),
-      ...(args.systemPlacement.nodeSelector ? { nodeSelector: args.systemPlacement.nodeSelector } : {}),
+      webhook: { resources: containerResources(WEBHOOK_RESOURCES.cpu, WEBHOOK_RESOURCES.memoryBytes) },
+      ...placement,
+      ...(args.artifacts
+        ? {
+            initContainers: [
+              {
+                name: "s3-plugin",
+                image: FLINK_IMAGES["1.20"],
+                command: ["cp", `/opt/flink/opt/${S3_PLUGIN_JAR}`, "/plugin/"],
+                resources: containerResources(0.1, 64 * MiB),
+                securityContext: container,
+                volumeMounts: [{ name: "s3-plugin", mountPath: "/plugin" }],
+              },
+            ],
+          }
+        : {}),
     },
+    operatorVolumeMounts: { create: true, data: volumes.map((v) => v.mount) },
+    operatorVolumes: { create: true, data: volumes.map((v) => ({ name: v.mount.name, ...v.volume })) },
     metrics: { port: OPERATOR_METRICS_PORT },
     defaultConfiguration: {
       create: true,
+      // Keep the operator's built-in defaults (conf/flink-conf.yaml) and append ours.
       append: true,
-      "config.yaml": [
-        "kubernetes.operator.metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-        `kubernetes.operator.metrics.reporter.prom.port: ${OPERATOR_METRICS_PORT}`,
-        `kubernetes.operator.leader-election.enabled: ${leaderElection}`,
-        ...(leaderElection ? ["kubernetes.operator.leader-election.lease-name: flink-operator-lease"] : []),
-        "kubernetes.operator.savepoint.history.max.age: 7 d",
-      ].join("\n"),
+      "flink-conf.yaml": configFile(operatorConfiguration(c, args.artifacts)),
     },
+  };
+}
+
+/** cert-manager's values: requests and limits for every component, on the system nodes. */
+export function certManagerValues(placement: Placement) {
+  const small = containerResources(0.1, 128 * MiB);
+  const where = placement.nodeSelector ? { nodeSelector: placement.nodeSelector } : {};
+  return {
+    crds: { enabled: true },
+    resources: small,
+    ...where,
+    webhook: { resources: small, ...where },
+    cainjector: { resources: small, ...where },
+    startupapicheck: { resources: small, ...where },
   };
 }
 
@@ -71,14 +208,13 @@ export class FlinkOperator extends pulumi.ComponentResource {
     );
 
     this.namespace = operatorNs;
-    const dependsOn: pulumi.Resource[] = [operatorNs];
+    const dependsOn: pulumi.Resource[] = [operatorNs, ...args.namespaceResources];
     if (args.config.webhook) {
       const certNs = new k8s.core.v1.Namespace(
         `${name}-cert-manager-ns`,
         { metadata: { name: CERT_MANAGER_NAMESPACE, labels: restricted } },
         k8sOpts,
       );
-      const requests = containerResources(0.1, 128 * 1024 * 1024);
       dependsOn.push(
         new k8s.helm.v3.Release(
           `${name}-cert-manager`,
@@ -88,19 +224,7 @@ export class FlinkOperator extends pulumi.ComponentResource {
             repositoryOpts: { repo: CERT_MANAGER.repository },
             namespace: CERT_MANAGER_NAMESPACE,
             atomic: true,
-            values: {
-              crds: { enabled: true },
-              resources: requests,
-              webhook: { resources: requests },
-              cainjector: { resources: requests },
-              ...(args.systemPlacement.nodeSelector
-                ? {
-                    nodeSelector: args.systemPlacement.nodeSelector,
-                    webhook: { resources: requests, nodeSelector: args.systemPlacement.nodeSelector },
-                    cainjector: { resources: requests, nodeSelector: args.systemPlacement.nodeSelector },
-                  }
-                : {}),
-            },
+            values: certManagerValues(args.systemPlacement),
           },
           { ...k8sOpts, dependsOn: [certNs] },
         ),

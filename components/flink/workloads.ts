@@ -84,6 +84,7 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
       );
     };
 
+    const timeout = args.flink.deployTimeout;
     const deployments = new Map<string, pulumi.Resource>();
     for (const cluster of ns.flinkClusters) {
       const conf = flinkConfiguration({
@@ -100,15 +101,17 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
         placement: args.placement,
         credentialsSecret: args.storage.credentialsSecret,
       });
-      deployments.set(cluster.name, apply(flinkDeployment(cluster, conf, template)));
+      deployments.set(cluster.name, apply(flinkDeployment(cluster, conf, template, timeout)));
     }
     const sessionJobs = new Map<string, pulumi.Resource>();
     for (const job of ns.sessionJobs) {
-      sessionJobs.set(job.name, apply(flinkSessionJob(job), [deployments.get(job.sessionCluster)!]));
+      sessionJobs.set(job.name, apply(flinkSessionJob(job, timeout), [deployments.get(job.sessionCluster)!]));
     }
     for (const snapshot of ns.snapshots) {
+      // Created once its job is ready (the job's waitFor): against a job that is not RUNNING the
+      // operator marks a snapshot ABANDONED, a final state (FlinkStateSnapshotUtils.java, release-1.15.0).
       const target = snapshot.jobKind === "FlinkSessionJob" ? sessionJobs : deployments;
-      apply(flinkStateSnapshot(snapshot), [target.get(snapshot.job)!]);
+      apply(flinkStateSnapshot(snapshot, timeout), [target.get(snapshot.job)!]);
     }
     this.registerOutputs({});
   }

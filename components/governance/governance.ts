@@ -71,6 +71,7 @@ export class Governance extends pulumi.ComponentResource {
         zookeeper: ns.haMode === "zookeeper",
         objectStore: args.objectStore,
         apiServerPorts: args.apiServerPorts,
+        egress: ns.egress,
       });
       for (const policy of policies) {
         new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${ns.name}-${policy.metadata.name}`, policy, {

@@ -4,6 +4,7 @@ import { PlatformModel } from "../../config/model";
 import { HaSettings } from "../flink/flinkConfig";
 import { Placement } from "../kube/placement";
 import { ZooKeeperEnsemble } from "./zookeeperEnsemble";
+import { OPERATOR_NAMESPACE } from "../flink/operator";
 
 export interface HighAvailabilityArgs {
   model: PlatformModel;
@@ -30,7 +31,7 @@ export class HighAvailability extends pulumi.ComponentResource {
         `${name}-zookeeper`,
         {
           config: model.ha.zookeeper,
-          clientNamespaces: zkNamespaces,
+          clientNamespaces: [...zkNamespaces, OPERATOR_NAMESPACE],
           strictSpread: model.environment.tier === "production",
           placement: args.placement,
           storageClass: args.storageClass,

@@ -17,13 +17,53 @@ import {
 
 export interface ZooKeeperEnsembleArgs {
   config: StackConfig["ha"]["zookeeper"];
-  /** Only these namespaces may reach the client port. */
+  /**
+   * Only these namespaces may reach the client port: the Flink namespaces on ZooKeeper HA, and
+   * the operator's, which reads and deletes HA metadata itself (FlinkUtils.java,
+   * flink-kubernetes-operator release-1.15.0: isZookeeperHaMetadataAvailable, deleteZookeeperHAMetadata).
+   */
   clientNamespaces: string[];
   /** Production: members must land on distinct nodes (required, not preferred). */
   strictSpread: boolean;
   placement: Placement;
   storageClass?: string;
   provider: k8s.Provider;
+}
+
+/**
+ * The server's heap, from the container's memory limit. The image's scripts default to
+ * `-Xmx1000m` whatever the limit (bin/zkEnv.sh, zookeeper release-3.9.4: ZK_SERVER_HEAP=1000),
+ * which a 1Gi container cannot hold next to metaspace, threads and direct buffers. Half the
+ * limit leaves the other half to the JVM's native memory.
+ */
+export function zookeeperHeapMiB(memoryBytes: number): number {
+  return Math.floor(memoryBytes / 2 / (1024 * 1024));
+}
+
+/** The image's entrypoint settings (docker-entrypoint.sh of the official image, 3.9.4). */
+export function zookeeperEnv(c: StackConfig["ha"]["zookeeper"]) {
+  return [
+    { name: "ZOO_SERVERS", value: zooServers(c.replicas) },
+    { name: "ZOO_STANDALONE_ENABLED", value: String(c.replicas === 1) },
+    // srvr and ruok for the probes; mntr for metrics scrapes.
+    { name: "ZOO_4LW_COMMANDS_WHITELIST", value: "srvr,ruok,mntr" },
+    { name: "ZOO_AUTOPURGE_PURGEINTERVAL", value: "1" },
+    { name: "ZOO_AUTOPURGE_SNAPRETAINCOUNT", value: "5" },
+    // A member's own name resolves only once its pod is ready behind the headless Service;
+    // listening on all addresses lets the first election happen before that.
+    { name: "ZOO_CFG_EXTRA", value: "quorumListenOnAllIPs=true" },
+    { name: "ZK_SERVER_HEAP", value: String(zookeeperHeapMiB(c.memory)) },
+  ];
+}
+
+/** A bash probe: send a four-letter word to the local client port, expect `pattern` back. */
+export function fourLetterProbe(word: string, pattern: string): string {
+  return `exec 3<>/dev/tcp/127.0.0.1/${ZOOKEEPER_CLIENT_PORT} && printf ${word} >&3 && grep -q '${pattern}' <&3`;
+}
+
+/** The ensemble's PodDisruptionBudget: keep a majority; none for a single member. */
+export function disruptionBudget(replicas: number): { minAvailable: number } | undefined {
+  return replicas > 1 ? { minAvailable: quorumSize(replicas) } : undefined;
 }
 
 /**
@@ -134,25 +174,24 @@ export class ZooKeeperEnsemble extends pulumi.ComponentResource {
                   args: [
                     "export ZOO_MY_ID=$((${HOSTNAME##*-} + 1)) && exec /docker-entrypoint.sh zkServer.sh start-foreground",
                   ],
-                  env: [
-                    { name: "ZOO_SERVERS", value: zooServers(c.replicas) },
-                    { name: "ZOO_STANDALONE_ENABLED", value: String(c.replicas === 1) },
-                    { name: "ZOO_4LW_COMMANDS_WHITELIST", value: "srvr,ruok,mntr" },
-                    { name: "ZOO_AUTOPURGE_PURGEINTERVAL", value: "1" },
-                    { name: "ZOO_AUTOPURGE_SNAPRETAINCOUNT", value: "5" },
-                  ],
+                  env: zookeeperEnv(c),
                   ports: ports.map((p) => ({ name: p.name, containerPort: p.port })),
+                  // Probes speak ZooKeeper's four-letter words over bash's /dev/tcp: `zkServer.sh
+                  // status` starts a second JVM with the server's -Xmx inside the same memory limit
+                  // (bin/zkServer.sh, zookeeper release-3.9.4). `srvr` answers "Mode: ..." only
+                  // while the member serves requests; `ruok` answers "imok" while the process lives.
                   readinessProbe: {
-                    exec: { command: ["zkServer.sh", "status"] },
+                    exec: { command: ["/bin/bash", "-c", fourLetterProbe("srvr", "^Mode: ")] },
                     initialDelaySeconds: 10,
                     periodSeconds: 10,
                     timeoutSeconds: 5,
                   },
                   livenessProbe: {
-                    tcpSocket: { port: "client" },
+                    exec: { command: ["/bin/bash", "-c", fourLetterProbe("ruok", "imok")] },
                     initialDelaySeconds: 30,
                     periodSeconds: 15,
                     timeoutSeconds: 5,
+                    failureThreshold: 4,
                   },
                   resources: containerResources(c.cpu, c.memory),
                   securityContext: restrictedContainerSecurity(),
@@ -179,15 +218,19 @@ export class ZooKeeperEnsemble extends pulumi.ComponentResource {
       inNs,
     );
 
-    // Voluntary disruptions (drains, upgrades) may never take the ensemble below a majority.
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-pdb`,
-      {
-        metadata: { name: ZOOKEEPER_NAME, namespace: ZOOKEEPER_NAMESPACE, labels },
-        spec: { minAvailable: quorumSize(c.replicas), selector: { matchLabels: labels } },
-      },
-      inNs,
-    );
+    // Voluntary disruptions (drains, upgrades) may never take the ensemble below a majority. A
+    // single member has no majority to keep: a budget of 1 would block every node drain.
+    const budget = disruptionBudget(c.replicas);
+    if (budget) {
+      new k8s.policy.v1.PodDisruptionBudget(
+        `${name}-pdb`,
+        {
+          metadata: { name: ZOOKEEPER_NAME, namespace: ZOOKEEPER_NAMESPACE, labels },
+          spec: { ...budget, selector: { matchLabels: labels } },
+        },
+        inNs,
+      );
+    }
 
     new k8s.networking.v1.NetworkPolicy(
       `${name}-netpol`,
