@@ -19,7 +19,7 @@ const platform = run();
 
 export const kubeconfig = platform.kubeconfig;
 export const clusterName = platform.clusterName;
-export const stateBucket = platform.stateBucket;
+export const stateBuckets = platform.stateBuckets;
 export const stateLocations = platform.stateLocations;
 export const zookeeperQuorum = platform.zookeeperQuorum;
 export const grafanaAdminPassword = platform.grafanaAdminPassword;

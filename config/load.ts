@@ -6,6 +6,7 @@ import { TIERS, TOP_LEVEL_KEYS, stackSchema, StackConfig } from "./schema";
 import { crossFieldProblems } from "./rules";
 import { PathSegment, Problem, problem, unknownKeyMessage } from "./problems";
 import { zodProblems } from "./zodProblems";
+import { removedKeyProblems, withoutRemovedKeys } from "./removed";
 import { Tier } from "./defaults";
 
 export type Validation = { ok: true; stack: StackConfig } | { ok: false; problems: Problem[] };
@@ -42,8 +43,9 @@ export function validateStack(
     }
   }
 
+  problems.push(...removedKeyProblems(config));
   const schema = stackSchema(tierOf(config.environment));
-  const parsed = schema.safeParse(config);
+  const parsed = schema.safeParse(withoutRemovedKeys(config));
   if (!parsed.success) {
     problems.push(...zodProblems(parsed.error, schema, config));
     return { ok: false, problems: sortProblems(problems) };

@@ -271,16 +271,19 @@ export function stackSchema(tier: Tier) {
     cluster: clusterSchema(d),
     storage: z
       .strictObject({
-        bucketName: z
+        /** EKS: every namespace's state bucket is `<bucketPrefix>-<namespace>`. */
+        bucketPrefix: z
           .string()
-          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" })
+          .regex(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/, {
+            error: "must be 3–42 lowercase letters, digits and '-', starting and ending with a letter or digit",
+          })
           .optional(),
         noncurrentVersionExpirationDays: count(1, 3650).default(d.noncurrentVersionExpirationDays),
         abortIncompleteUploadDays: count(1, 365).default(7),
-        checkpointExpirationDays: count(1, 3650).optional(),
         objectStore: z
           .strictObject({
-            bucket: dnsLabel().default("flink"),
+            /** Each namespace's bucket is `<bucketPrefix>-<namespace>`, with its own store user. */
+            bucketPrefix: dnsLabel(20).default("flink"),
             storageSize: size.default(parseSize("20Gi")!),
             cpu: cpu.default(0.5),
             memory: size.default(parseSize("1Gi")!),

@@ -147,7 +147,7 @@ describe("high availability: ZooKeeper", () => {
     );
     assert.match(
       fd.spec.flinkConfiguration["high-availability.storageDir"],
-      /^s3:\/\/acme-flink-prod-eu-west-1-state\/payments\/ha\//,
+      /^s3:\/\/acme-flink-prod-euw1-payments\/ha\//,
     );
     const pdb = manifest(resources, "PodDisruptionBudget", "zookeeper", "flink-ha");
     assert.equal(pdb.spec.minAvailable, 3);

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { manifest, one, ofType, policyDoc, render, stackVariant } from "./harness";
+import { manifest, one, ofType, render, stackVariant } from "./harness";
 import { RecordedResource } from "../tools/offline/mockRuntime";
 import { writeRender } from "../tools/offline/render";
 import { mkdtempSync, readFileSync, readdirSync } from "fs";
@@ -8,10 +8,6 @@ import { join } from "path";
 
 const dev = () => render(stackVariant("dev"), "dev");
 const prod = () => render(stackVariant("prod"), "prod");
-
-function statements(doc: any): any[] {
-  return doc.Statement;
-}
 
 describe("platform structure (both stacks)", () => {
   for (const [stack, run] of [
@@ -100,7 +96,7 @@ describe("dev: existing cluster with the in-cluster object store", () => {
     assert.equal(provider.inputs.context, "kind-flink-dev");
   });
 
-  it("runs a pinned object store with generated credentials, a volume and a bucket Job", async () => {
+  it("runs a pinned object store with a bucket and a user of its own per namespace", async () => {
     const { resources } = await dev();
     const server = manifest(resources, "Deployment", "object-store", "flink-storage");
     assert.match(server.spec.template.spec.containers[0].image, /^minio\/minio:RELEASE\.\d{4}-/);
@@ -108,14 +104,22 @@ describe("dev: existing cluster with the in-cluster object store", () => {
     const root = manifest(resources, "Secret", "object-store-root", "flink-storage");
     // Keys stay readable in the render; only the values are redacted.
     assert.deepEqual(root.stringData, { MINIO_ROOT_PASSWORD: "[secret]", MINIO_ROOT_USER: "[secret]" });
+    // Root credentials plus an access key and a secret key per namespace, all generated.
     assert.equal(
       ofType(resources, "random:index/randomPassword:RandomPassword").filter((r) =>
         r.name.includes("object-store"),
       ).length,
-      2,
+      2 + 2 * 2,
     );
-    const job = manifest(resources, "Job", "object-store-create-bucket", "flink-storage");
-    assert.match(job.spec.template.spec.containers[0].args[0], /mc mb --ignore-existing store\/flink/);
+    const script = manifest(resources, "Job", "object-store-setup", "flink-storage").spec.template.spec
+      .containers[0].args[0];
+    for (const [i, bucket] of ["flink-analytics", "flink-payments"].entries()) {
+      assert.match(script, new RegExp(`mc mb --ignore-existing store/${bucket}`));
+      assert.match(
+        script,
+        new RegExp(`mc admin policy attach store ${bucket} --user "\\$USER_${i}_ACCESS_KEY"`),
+      );
+    }
     for (const ns of ["analytics", "payments"]) {
       const creds = manifest(resources, "Secret", "object-store-credentials", ns);
       assert.deepEqual(creds.stringData, {
@@ -125,12 +129,12 @@ describe("dev: existing cluster with the in-cluster object store", () => {
     }
   });
 
-  it("points Flink at s3:// through the endpoint, path-style, with credentials from the Secret", async () => {
+  it("points Flink at its namespace's bucket through the endpoint, path-style, with credentials from the Secret", async () => {
     const { resources } = await dev();
     const fd = manifest(resources, "FlinkDeployment", "clickstream-enrichment", "analytics");
     assert.equal(
       fd.spec.flinkConfiguration["execution.checkpointing.dir"],
-      "s3://flink/analytics/checkpoints/clickstream-enrichment",
+      "s3://flink-analytics/checkpoints/clickstream-enrichment",
     );
     assert.match(fd.spec.flinkConfiguration["s3.endpoint"], /^http:\/\/object-store\.flink-storage\.svc/);
     assert.equal(fd.spec.flinkConfiguration["s3.path.style.access"], "true");
@@ -226,77 +230,7 @@ describe("prod: EKS", () => {
   });
 });
 
-describe("prod: checkpoint bucket and IRSA", () => {
-  it("hardens the bucket", async () => {
-    const { resources } = await prod();
-    const bucket = one(resources, "aws:s3/bucket:Bucket");
-    assert.ok(bucket.protect && bucket.retainOnDelete, "bucket is protected and retained");
-    assert.equal(bucket.inputs.bucket, "acme-flink-prod-eu-west-1-state");
-    assert.equal(
-      (one(resources, "aws:s3/bucketVersioning:BucketVersioning").inputs as any).versioningConfiguration
-        .status,
-      "Enabled",
-    );
-    const sse = (
-      one(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
-        .inputs as any
-    ).rules[0];
-    assert.equal(sse.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
-    assert.match(sse.applyServerSideEncryptionByDefault.kmsMasterKeyId, /^arn:aws:kms:/);
-    const pab = one(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
-    for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"])
-      assert.equal(pab[k], true, k);
-    assert.equal(
-      (one(resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs as any).rule
-        .objectOwnership,
-      "BucketOwnerEnforced",
-    );
-    const deny = statements(policyDoc(one(resources, "aws:s3/bucketPolicy:BucketPolicy")))[0];
-    assert.equal(deny.Effect, "Deny");
-    assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
-    const rules = (
-      one(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs as any
-    ).rules;
-    assert.equal(
-      rules.find((r: any) => r.id === "expire-noncurrent-versions").noncurrentVersionExpiration
-        .noncurrentDays,
-      30,
-    );
-    assert.ok(rules.find((r: any) => r.id === "abort-incomplete-uploads"));
-    assert.equal(
-      rules.find((r: any) => r.id === "expire-checkpoints-payments").filter.prefix,
-      "payments/checkpoints/",
-    );
-    const key = ofType(resources, "aws:kms/key:Key").find((k) => k.name.includes("storage"))!;
-    assert.ok(key.protect);
-  });
-
-  it("binds each namespace's service account to a role pinned to it that reaches only its prefix", async () => {
-    const { resources } = await prod();
-    for (const ns of ["analytics", "payments"]) {
-      const role = one(resources, "aws:iam/role:Role", `storage-s3-${ns}`);
-      const trust = statements(policyDoc(role, "assumeRolePolicy"))[0];
-      const cond = trust.Condition.StringEquals;
-      const sub = Object.keys(cond).find((k) => k.endsWith(":sub"))!;
-      assert.equal(cond[sub], `system:serviceaccount:${ns}:flink`);
-      assert.equal(cond[sub.replace(":sub", ":aud")], "sts.amazonaws.com");
-      const access = statements(
-        policyDoc(one(resources, "aws:iam/rolePolicy:RolePolicy", `storage-s3-${ns}`)),
-      );
-      const objects = access.find((s) => s.Sid === "ReadWriteOwnPrefix");
-      assert.equal(objects.Resource, `arn:aws:s3:::acme-flink-prod-eu-west-1-state/${ns}/*`);
-      assert.deepEqual(access.find((s) => s.Sid === "ListOwnPrefix").Condition.StringLike["s3:prefix"], [
-        `${ns}/`,
-        `${ns}/*`,
-      ]);
-      const sa = manifest(resources, "ServiceAccount", "flink", ns);
-      assert.match(
-        sa.metadata.annotations["eks.amazonaws.com/role-arn"],
-        /^arn:aws:iam::123456789012:role\//,
-      );
-    }
-  });
-
+describe("prod: IAM", () => {
   it("has no IAM statement that allows a wildcard action on a wildcard resource", async () => {
     const { resources } = await prod();
     const docs = resources.flatMap((r) =>

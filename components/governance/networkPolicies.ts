@@ -2,8 +2,19 @@
  * A team namespace's NetworkPolicies as plain objects: deny everything, then allow exactly
  * the flows Flink needs. Pure, so tests check each flow.
  */
-import type * as k8s from "@pulumi/kubernetes";
 import { EgressRuleConfig } from "../../config/schema";
+import {
+  DEFAULT_DENY,
+  DNS_EGRESS,
+  inNamespace,
+  networkPolicy,
+  NetworkPolicyObject,
+  NetworkPolicyPeer,
+  NetworkPolicySpec,
+  tcp,
+} from "../kube/networkPolicy";
+
+export type { NetworkPolicyObject };
 import { METRICS_PORT } from "../flink/flinkConfig";
 import { OPERATOR_NAMESPACE } from "../flink/operator";
 import { ZOOKEEPER_CLIENT_PORT, ZOOKEEPER_NAMESPACE } from "../ha/quorum";
@@ -13,16 +24,6 @@ import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_PORT } from "../storage/objectStor
 export const FLINK_REST_PORT = 8081;
 /** The label our pod template puts on every Flink pod. */
 const FLINK_PODS = { matchLabels: { "app.kubernetes.io/part-of": "flink-platform" } };
-
-type Spec = k8s.types.input.networking.v1.NetworkPolicySpec;
-type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
-
-export interface NetworkPolicyObject {
-  apiVersion: "networking.k8s.io/v1";
-  kind: "NetworkPolicy";
-  metadata: { name: string; namespace: string; labels: Record<string, string> };
-  spec: Spec;
-}
 
 export interface NetworkPolicyInput {
   namespace: string;
@@ -38,13 +39,7 @@ export interface NetworkPolicyInput {
   egress?: EgressRuleConfig[];
 }
 
-function inNamespace(name: string): Peer {
-  return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } };
-}
-
-const tcp = (port: number) => ({ port, protocol: "TCP" });
-
-function egressPeers(rule: EgressRuleConfig): Peer[] {
+function egressPeers(rule: EgressRuleConfig): NetworkPolicyPeer[] {
   if (rule.cidrs) return rule.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
   return [
     {
@@ -59,14 +54,9 @@ function egressPort(p: EgressRuleConfig["ports"][number]) {
 }
 
 export function flinkNetworkPolicies(input: NetworkPolicyInput): NetworkPolicyObject[] {
-  const policy = (name: string, spec: Spec): NetworkPolicyObject => ({
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name, namespace: input.namespace, labels: { "app.kubernetes.io/part-of": "flink-platform" } },
-    spec,
-  });
+  const policy = (name: string, spec: NetworkPolicySpec) => networkPolicy(input.namespace, name, spec);
   const policies = [
-    policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+    policy("default-deny", DEFAULT_DENY),
     // JobManager ↔ TaskManager: RPC, blob server and data exchange (TaskManager ports are dynamic).
     policy("flink-internal", {
       podSelector: FLINK_PODS,
@@ -82,15 +72,7 @@ export function flinkNetworkPolicies(input: NetworkPolicyInput): NetworkPolicyOb
     policy("dns-egress", {
       podSelector: {},
       policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [{ ...inNamespace("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-          ports: [
-            { port: 53, protocol: "UDP" },
-            { port: 53, protocol: "TCP" },
-          ],
-        },
-      ],
+      egress: [DNS_EGRESS],
     }),
     // The Kubernetes API (native mode creates TaskManager pods; Kubernetes HA keeps leases), and
     // on AWS S3 and STS, all HTTPS to addresses NetworkPolicy cannot name (the S3 gateway

@@ -101,11 +101,16 @@ function baseline(spec: PodSpecLike): string[] {
     ...allContainers(spec).map(({ path, c }) => ({ path: `${path}.securityContext`, sc: c.securityContext })),
   ];
   for (const { path, sc } of contexts) {
-    if (sc?.seccompProfile?.type === "Unconfined") out.push(`${path}.seccompProfile: Unconfined is not allowed`);
-    if (sc?.appArmorProfile?.type === "Unconfined") out.push(`${path}.appArmorProfile: Unconfined is not allowed`);
+    if (sc?.seccompProfile?.type === "Unconfined")
+      out.push(`${path}.seccompProfile: Unconfined is not allowed`);
+    if (sc?.appArmorProfile?.type === "Unconfined")
+      out.push(`${path}.appArmorProfile: Unconfined is not allowed`);
     const se = sc?.seLinuxOptions;
     if (se?.user || se?.role) out.push(`${path}.seLinuxOptions: user and role must not be set`);
-    if (se?.type && !["container_t", "container_init_t", "container_kvm_t", "container_engine_t"].includes(se.type)) {
+    if (
+      se?.type &&
+      !["container_t", "container_init_t", "container_kvm_t", "container_engine_t"].includes(se.type)
+    ) {
       out.push(`${path}.seLinuxOptions.type: ${se.type} is not allowed`);
     }
   }
@@ -142,9 +147,12 @@ function restricted(spec: PodSpecLike): string[] {
     if (sc.runAsUser === 0) out.push(`${path}: runAsUser must not be 0`);
     const seccomp = sc.seccompProfile?.type ?? pod.seccompProfile?.type;
     if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") {
-      out.push(`${path}: seccompProfile.type must be RuntimeDefault or Localhost (on the pod or the container)`);
+      out.push(
+        `${path}: seccompProfile.type must be RuntimeDefault or Localhost (on the pod or the container)`,
+      );
     }
-    if (!(sc.capabilities?.drop ?? []).includes("ALL")) out.push(`${path}: capabilities.drop must include ALL`);
+    if (!(sc.capabilities?.drop ?? []).includes("ALL"))
+      out.push(`${path}: capabilities.drop must include ALL`);
     for (const cap of sc.capabilities?.add ?? []) {
       if (cap !== "NET_BIND_SERVICE") out.push(`${path}: only NET_BIND_SERVICE may be added (not ${cap})`);
     }

@@ -19,7 +19,8 @@ export class FlinkPlatform extends pulumi.ComponentResource {
   /** Kubeconfig for the EKS cluster (secret); undefined for an existing cluster. */
   readonly kubeconfig?: pulumi.Output<string>;
   readonly clusterName?: pulumi.Output<string>;
-  readonly stateBucket: pulumi.Output<string>;
+  /** The state bucket of every Flink namespace. */
+  readonly stateBuckets: Record<string, pulumi.Output<string>>;
   /** Per namespace: where checkpoints, savepoints and HA metadata live. */
   readonly stateLocations: Record<string, { checkpoints: string; savepoints: string; ha: string }>;
   readonly zookeeperQuorum?: string;
@@ -105,6 +106,10 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         model,
         storage: storage.namespaces,
         s3: storage.s3Access,
+        operatorArtifacts:
+          storage.operatorArtifactRoleArn && model.cluster.provider === "eks"
+            ? { roleArn: storage.operatorArtifactRoleArn, region: model.cluster.region }
+            : undefined,
         ha: ha.settings,
         flinkPlacement,
         systemPlacement,
@@ -130,11 +135,11 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       this.grafanaAdminPassword = monitoring.grafanaAdminPassword;
     }
 
-    this.stateBucket = storage.bucket;
+    this.stateBuckets = storage.buckets;
     this.stateLocations = Object.fromEntries(
       Object.entries(storage.namespaces).map(([ns, s]) => [ns, s.locations]),
     );
     this.zookeeperQuorum = ha.zookeeper?.quorum;
-    this.registerOutputs({ stateBucket: this.stateBucket, kubeconfig: this.kubeconfig });
+    this.registerOutputs({ stateBuckets: this.stateBuckets, kubeconfig: this.kubeconfig });
   }
 }

@@ -1,19 +1,25 @@
+/**
+ * State layout: one bucket per Flink namespace, so a team's role gets an unconditional
+ * s3:ListBucket on its own bucket (which Flink's S3 client needs, see iamPolicies.ts) without
+ * seeing another team's key names, and each bucket carries its own lifecycle, tags and costs.
+ * Inside it: `s3://<bucket>/{checkpoints,savepoints,ha}/<cluster>`.
+ */
 import { StateLocations } from "../flink/flinkConfig";
 
-/**
- * Object layout: every team's state under its namespace's prefix, so one IAM prefix grant
- * covers exactly one team: `s3://<bucket>/<namespace>/{checkpoints,savepoints,ha}/<cluster>`.
- */
-export function namespacePrefix(namespace: string): string {
-  return `${namespace}/`;
+/** The bucket holding one namespace's state: `<prefix>-<namespace>`. */
+export function stateBucketName(prefix: string, namespace: string): string {
+  return `${prefix}-${namespace}`;
 }
 
-export function stateLocations(bucket: string, namespace: string): StateLocations {
-  const base = `s3://${bucket}/${namespace}`;
+/** S3 limits bucket names to 63 characters (lowercase letters, digits, '-', '.'). */
+export const MAX_BUCKET_NAME = 63;
+
+export function stateLocations(bucket: string): StateLocations {
+  const base = `s3://${bucket}`;
   return { checkpoints: `${base}/checkpoints`, savepoints: `${base}/savepoints`, ha: `${base}/ha` };
 }
 
-/** Default bucket name when the stack does not set one: environment and region keep it unique per stack. */
-export function defaultBucketName(environment: string, region: string): string {
-  return `flink-platform-${environment}-${region}-state`;
+/** Default bucket prefix when the stack sets none: environment and region keep it unique per stack. */
+export function defaultBucketPrefix(environment: string, region: string): string {
+  return `flink-${environment}-${region}`;
 }

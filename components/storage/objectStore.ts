@@ -5,16 +5,32 @@ import { StackConfig } from "../../config/schema";
 import { formatQuantity } from "../../config/units";
 import { OBJECT_STORE_IMAGE } from "../versions";
 import { containerResources, restrictedContainerSecurity, restrictedPodSecurity } from "../kube/podSecurity";
+import { stateBucketName } from "./layout";
+import {
+  DEFAULT_DENY,
+  DNS_EGRESS,
+  inNamespaces,
+  networkPolicy,
+  NetworkPolicyObject,
+  tcp,
+} from "../kube/networkPolicy";
 
 export const OBJECT_STORE_NAMESPACE = "flink-storage";
 export const OBJECT_STORE_SERVICE = "object-store";
 export const OBJECT_STORE_PORT = 9000;
-/** Secret in every Flink namespace holding the store's credentials as AWS SDK env vars. */
+/** Secret in every Flink namespace holding that namespace's store credentials as AWS SDK env vars. */
 export const OBJECT_STORE_CREDENTIALS_SECRET = "object-store-credentials";
+/** Labels of the store's server pods and of its setup Job's pods (NetworkPolicies select them). */
+export const OBJECT_STORE_LABELS = {
+  "app.kubernetes.io/name": OBJECT_STORE_SERVICE,
+  "app.kubernetes.io/part-of": "flink-platform",
+};
+const SERVER_LABELS = { ...OBJECT_STORE_LABELS, "app.kubernetes.io/component": "server" };
+const SETUP_LABELS = { ...OBJECT_STORE_LABELS, "app.kubernetes.io/component": "setup" };
 
 export interface ObjectStoreArgs {
   config: StackConfig["storage"]["objectStore"];
-  /** Flink namespaces that get a copy of the credentials Secret. */
+  /** Flink namespaces: each gets a bucket, a store user limited to it, and a credentials Secret. */
   namespaces: string[];
   storageClass?: string;
   provider: k8s.Provider;
@@ -22,24 +38,74 @@ export interface ObjectStoreArgs {
   dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
+/** A store policy (the S3 policy language) limiting a user to one bucket. */
+export function bucketUserPolicy(bucket: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+        Resource: [`arn:aws:s3:::${bucket}`],
+      },
+      {
+        Effect: "Allow",
+        Action: [
+          "s3:GetObject",
+          "s3:PutObject",
+          "s3:DeleteObject",
+          "s3:AbortMultipartUpload",
+          "s3:ListMultipartUploadParts",
+        ],
+        Resource: [`arn:aws:s3:::${bucket}/*`],
+      },
+    ],
+  };
+}
+
+/** Env var names holding a namespace user's keys in the setup Job. */
+const userEnv = (i: number) => ({ access: `USER_${i}_ACCESS_KEY`, secret: `USER_${i}_SECRET_KEY` });
+
 /**
- * An S3-compatible store inside the cluster for local stacks: pinned image, persistent
- * volume, generated credentials in Secrets, and the bucket created by a Job on start. Flink
- * reaches it with `s3://`, an endpoint and path-style access: the same code path as S3.
+ * The setup script (idempotent, so re-runs are harmless): per namespace a versioned bucket, a
+ * policy limited to it, and a user holding only that policy. `mc` ships in the store's image.
+ */
+export function setupScript(endpoint: string, buckets: string[]): string {
+  const lines = [
+    "set -eu",
+    `mc alias set store ${endpoint} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"`,
+    ...buckets.flatMap((bucket, i) => {
+      const env = userEnv(i);
+      return [
+        `mc mb --ignore-existing store/${bucket}`,
+        `mc version enable store/${bucket}`,
+        `cat > /tmp/${bucket}.json <<'POLICY'\n${JSON.stringify(bucketUserPolicy(bucket))}\nPOLICY`,
+        `mc admin policy create store ${bucket} /tmp/${bucket}.json`,
+        `mc admin user add store "$${env.access}" "$${env.secret}"`,
+        `mc admin policy attach store ${bucket} --user "$${env.access}" || mc admin user info store "$${env.access}" | grep -q ${bucket}`,
+      ];
+    }),
+  ];
+  return lines.join("\n");
+}
+
+/**
+ * An S3-compatible store inside the cluster for local stacks: pinned image, persistent volume,
+ * and per Flink namespace a bucket and a user that can reach only that bucket, created by a Job
+ * once the server answers. Flink reaches it with `s3://`, an endpoint and path-style access: the
+ * same code path as S3. Only the Flink namespaces and the setup Job may connect to it.
  */
 export class ObjectStore extends pulumi.ComponentResource {
   readonly endpoint: string;
-  readonly bucket: string;
+  /** Bucket per namespace. */
+  readonly buckets: Record<string, string> = {};
 
   constructor(name: string, args: ObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:storage:ObjectStore", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
     const c = args.config;
     const namespace = OBJECT_STORE_NAMESPACE;
-    const labels = {
-      "app.kubernetes.io/name": OBJECT_STORE_SERVICE,
-      "app.kubernetes.io/part-of": "flink-platform",
-    };
+    const labels = OBJECT_STORE_LABELS;
 
     const ns = new k8s.core.v1.Namespace(
       `${name}-ns`,
@@ -52,23 +118,38 @@ export class ObjectStore extends pulumi.ComponentResource {
       k8sOpts,
     );
     const inNs = { ...k8sOpts, dependsOn: [ns] };
+    const password = (resourceName: string, length: number) =>
+      new random.RandomPassword(`${name}-${resourceName}`, { length, special: false }, { parent: this });
 
-    const accessKey = new random.RandomPassword(
-      `${name}-access-key`,
-      { length: 20, special: false },
-      { parent: this },
-    );
-    const secretKey = new random.RandomPassword(
-      `${name}-secret-key`,
-      { length: 40, special: false },
-      { parent: this },
-    );
     const rootSecret = new k8s.core.v1.Secret(
       `${name}-root`,
       {
         metadata: { name: `${OBJECT_STORE_SERVICE}-root`, namespace, labels },
         type: "Opaque",
-        stringData: { MINIO_ROOT_USER: accessKey.result, MINIO_ROOT_PASSWORD: secretKey.result },
+        stringData: {
+          MINIO_ROOT_USER: password("access-key", 20).result,
+          MINIO_ROOT_PASSWORD: password("secret-key", 40).result,
+        },
+      },
+      inNs,
+    );
+    const users = args.namespaces.map((flinkNs) => ({
+      namespace: flinkNs,
+      bucket: stateBucketName(c.bucketPrefix, flinkNs),
+      accessKey: password(`${flinkNs}-access-key`, 20).result,
+      secretKey: password(`${flinkNs}-secret-key`, 40).result,
+    }));
+    const usersSecret = new k8s.core.v1.Secret(
+      `${name}-users`,
+      {
+        metadata: { name: `${OBJECT_STORE_SERVICE}-users`, namespace, labels },
+        type: "Opaque",
+        stringData: Object.fromEntries(
+          users.flatMap((u, i) => [
+            [userEnv(i).access, u.accessKey],
+            [userEnv(i).secret, u.secretKey],
+          ]),
+        ),
       },
       inNs,
     );
@@ -99,9 +180,9 @@ export class ObjectStore extends pulumi.ComponentResource {
         spec: {
           replicas: 1,
           strategy: { type: "Recreate" },
-          selector: { matchLabels: labels },
+          selector: { matchLabels: SERVER_LABELS },
           template: {
-            metadata: { labels },
+            metadata: { labels: SERVER_LABELS },
             spec: {
               ...podSpec([
                 {
@@ -130,34 +211,38 @@ export class ObjectStore extends pulumi.ComponentResource {
       `${name}-service`,
       {
         metadata: { name: OBJECT_STORE_SERVICE, namespace, labels },
-        spec: { selector: labels, ports: [{ name: "s3", port: OBJECT_STORE_PORT, targetPort: "s3" }] },
+        spec: { selector: SERVER_LABELS, ports: [{ name: "s3", port: OBJECT_STORE_PORT, targetPort: "s3" }] },
       },
       inNs,
     );
 
+    for (const policy of objectStoreNetworkPolicies(args.namespaces)) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policy.metadata.name}`, policy, inNs);
+    }
+
     this.endpoint = `http://${OBJECT_STORE_SERVICE}.${namespace}.svc.cluster.local:${OBJECT_STORE_PORT}`;
-    this.bucket = c.bucket;
-    // Creates the bucket once the server answers; idempotent, so re-runs are harmless.
     new k8s.batch.v1.Job(
-      `${name}-create-bucket`,
+      `${name}-setup`,
       {
-        metadata: { name: `${OBJECT_STORE_SERVICE}-create-bucket`, namespace, labels },
+        metadata: { name: `${OBJECT_STORE_SERVICE}-setup`, namespace, labels: SETUP_LABELS },
         spec: {
           backoffLimit: 10,
           template: {
-            metadata: { labels: { ...labels, "app.kubernetes.io/component": "create-bucket" } },
+            metadata: { labels: SETUP_LABELS },
             spec: {
               ...podSpec([
                 {
-                  name: "create-bucket",
+                  name: "setup",
                   image: OBJECT_STORE_IMAGE,
                   command: ["/bin/sh", "-c"],
                   args: [
-                    `mc alias set store ${this.endpoint} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" && ` +
-                      `mc mb --ignore-existing store/${c.bucket} && mc version enable store/${c.bucket}`,
+                    setupScript(
+                      this.endpoint,
+                      users.map((u) => u.bucket),
+                    ),
                   ],
                   env: [{ name: "HOME", value: "/tmp" }],
-                  envFrom: rootEnv,
+                  envFrom: [...rootEnv, { secretRef: { name: usersSecret.metadata.name } }],
                   resources: containerResources(0.1, 128 * 1024 * 1024),
                   securityContext: restrictedContainerSecurity(),
                 },
@@ -170,17 +255,37 @@ export class ObjectStore extends pulumi.ComponentResource {
       { ...inNs, dependsOn: [deployment, service] },
     );
 
-    for (const flinkNs of args.namespaces) {
+    for (const u of users) {
+      this.buckets[u.namespace] = u.bucket;
       new k8s.core.v1.Secret(
-        `${name}-credentials-${flinkNs}`,
+        `${name}-credentials-${u.namespace}`,
         {
-          metadata: { name: OBJECT_STORE_CREDENTIALS_SECRET, namespace: flinkNs, labels },
+          metadata: { name: OBJECT_STORE_CREDENTIALS_SECRET, namespace: u.namespace, labels },
           type: "Opaque",
-          stringData: { AWS_ACCESS_KEY_ID: accessKey.result, AWS_SECRET_ACCESS_KEY: secretKey.result },
+          stringData: { AWS_ACCESS_KEY_ID: u.accessKey, AWS_SECRET_ACCESS_KEY: u.secretKey },
         },
         { ...k8sOpts, dependsOn: args.dependsOn },
       );
     }
-    this.registerOutputs({ endpoint: this.endpoint, bucket: this.bucket });
+    this.registerOutputs({ endpoint: this.endpoint });
   }
+}
+
+/** The store's namespace: nothing in or out but S3 from the Flink namespaces and the setup Job's own calls. */
+export function objectStoreNetworkPolicies(flinkNamespaces: string[]): NetworkPolicyObject[] {
+  const setup = { matchLabels: { "app.kubernetes.io/component": "setup" } };
+  const s3 = [tcp(OBJECT_STORE_PORT)];
+  return [
+    networkPolicy(OBJECT_STORE_NAMESPACE, "default-deny", DEFAULT_DENY),
+    networkPolicy(OBJECT_STORE_NAMESPACE, "s3-ingress", {
+      podSelector: { matchLabels: SERVER_LABELS },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [inNamespaces(flinkNamespaces), { podSelector: setup }], ports: s3 }],
+    }),
+    networkPolicy(OBJECT_STORE_NAMESPACE, "setup-egress", {
+      podSelector: setup,
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ podSelector: { matchLabels: SERVER_LABELS } }], ports: s3 }, DNS_EGRESS],
+    }),
+  ];
 }

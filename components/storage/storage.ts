@@ -4,9 +4,11 @@ import { PlatformModel } from "../../config/model";
 import { S3Access } from "../flink/flinkConfig";
 import { NamespaceStorage } from "../flink/workloads";
 import { FLINK_SERVICE_ACCOUNT } from "../flink/rbac";
-import { CheckpointBucket } from "./checkpointBucket";
+import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "../flink/operator";
+import { operatorArtifactLocations } from "../flink/artifacts";
+import { StateBuckets } from "./stateBuckets";
 import { OBJECT_STORE_CREDENTIALS_SECRET, ObjectStore } from "./objectStore";
-import { defaultBucketName, stateLocations } from "./layout";
+import { defaultBucketPrefix, stateBucketName, stateLocations } from "./layout";
 
 export interface StorageArgs {
   model: PlatformModel;
@@ -19,32 +21,42 @@ export interface StorageArgs {
   tags: Record<string, string>;
 }
 
+/** The state bucket prefix of a stack: `storage.bucketPrefix`, or one derived from environment and region. */
+export function bucketPrefixOf(model: Pick<PlatformModel, "storage" | "environment" | "cluster">): string {
+  const region = model.cluster.provider === "eks" ? model.cluster.region : "local";
+  return model.storage.bucketPrefix ?? defaultBucketPrefix(model.environment.name, region);
+}
+
 /**
- * Durable state for checkpoints, savepoints and HA metadata: the hardened S3 bucket on EKS,
- * the in-cluster object store elsewhere. Either way Flink sees `s3://<bucket>/<namespace>/...`.
+ * Durable state for checkpoints, savepoints and HA metadata, one bucket per Flink namespace:
+ * hardened S3 buckets on EKS, buckets of the in-cluster object store elsewhere. Either way
+ * Flink sees `s3://<bucket>/{checkpoints,savepoints,ha}/<cluster>`.
  */
 export class Storage extends pulumi.ComponentResource {
-  readonly bucket: pulumi.Output<string>;
+  /** State bucket per namespace. */
+  readonly buckets: Record<string, pulumi.Output<string>> = {};
   readonly s3Access: S3Access;
   /** What each Flink namespace needs to reach its state. */
   readonly namespaces: Record<string, NamespaceStorage> = {};
+  /** The operator's role for session-job jars on S3 (EKS, when a session job needs it). */
+  readonly operatorArtifactRoleArn?: pulumi.Output<string>;
 
   constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:storage:Storage", name, {}, opts);
     const { model } = args;
-    const names = model.namespaces.map((ns) => ns.name);
 
     if (model.cluster.provider === "eks") {
       if (!args.oidc) throw new Error("EKS storage needs the cluster's OIDC provider");
-      const bucketName =
-        model.storage.bucketName ?? defaultBucketName(model.environment.name, model.cluster.region);
-      const bucket = new CheckpointBucket(
+      const prefix = bucketPrefixOf(model);
+      const state = new StateBuckets(
         `${name}-s3`,
         {
-          bucketName,
+          bucketPrefix: prefix,
           region: model.cluster.region,
           storage: model.storage,
-          namespaces: names,
+          namespaces: model.namespaces.map((ns) => ({ name: ns.name, artifacts: ns.artifacts })),
+          operatorArtifacts: operatorArtifactLocations(model),
+          operator: { namespace: OPERATOR_NAMESPACE, serviceAccount: OPERATOR_SERVICE_ACCOUNT },
           serviceAccount: FLINK_SERVICE_ACCOUNT,
           oidcProviderArn: args.oidc.providerArn,
           oidcIssuerUrl: args.oidc.issuerUrl,
@@ -53,32 +65,36 @@ export class Storage extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      this.bucket = bucket.bucketName;
       this.s3Access = { kind: "irsa", region: model.cluster.region };
-      for (const ns of names) {
-        this.namespaces[ns] = { locations: stateLocations(bucketName, ns), roleArn: bucket.roleArns[ns] };
+      this.operatorArtifactRoleArn = state.operatorRoleArn;
+      for (const ns of model.namespaces) {
+        this.buckets[ns.name] = state.buckets[ns.name];
+        this.namespaces[ns.name] = {
+          locations: stateLocations(stateBucketName(prefix, ns.name)),
+          roleArn: state.roleArns[ns.name],
+        };
       }
     } else {
       const store = new ObjectStore(
         `${name}-object-store`,
         {
           config: model.storage.objectStore,
-          namespaces: names,
+          namespaces: model.namespaces.map((ns) => ns.name),
           storageClass: args.storageClass,
           provider: args.provider,
           dependsOn: args.namespaceResources,
         },
         { parent: this },
       );
-      this.bucket = pulumi.output(store.bucket);
       this.s3Access = { kind: "endpoint", endpoint: store.endpoint };
-      for (const ns of names) {
-        this.namespaces[ns] = {
-          locations: stateLocations(store.bucket, ns),
+      for (const ns of model.namespaces) {
+        this.buckets[ns.name] = pulumi.output(store.buckets[ns.name]);
+        this.namespaces[ns.name] = {
+          locations: stateLocations(store.buckets[ns.name]),
           credentialsSecret: OBJECT_STORE_CREDENTIALS_SECRET,
         };
       }
     }
-    this.registerOutputs({ bucket: this.bucket });
+    this.registerOutputs({ buckets: this.buckets });
   }
 }

@@ -66,7 +66,8 @@ export const OPERATOR_CHART_DEFAULTS: Values = {
 const BUILTIN_CONF = ["taskmanager.numberOfTaskSlots: 1", "parallelism.default: 1"].join("\n");
 
 export interface OperatorChartRender {
-  values: Values;
+  /** The merged values the templates read. */
+  values: any;
   /** The operator Deployment's pod (templates/controller/deployment.yaml). */
   pod: RenderedPod;
   /** The file mounted at /opt/flink/conf, as key → value (templates/controller/configmap.yaml). */
