@@ -1,0 +1,184 @@
+/**
+ * The rendered NetworkPolicies, evaluated with Kubernetes' semantics over the connections Flink
+ * and the platform need, and over connections that must stay closed. Pods carry the labels their
+ * owners give them: the operator adds app=<deployment> and component=jobmanager|taskmanager to
+ * Flink pods (flink-kubernetes-operator, release-1.15.0), our pod template adds the platform label.
+ */
+import { strict as assert } from "assert";
+import { render, stackVariant } from "./harness";
+import { allowed, Endpoint, Flow, NetworkPolicyLike, PodEndpoint } from "../components/kube/networkFlows";
+import { RecordedResource } from "../tools/offline/mockRuntime";
+
+function policiesOf(resources: RecordedResource[]): NetworkPolicyLike[] {
+  return resources.map((r) => r.inputs as any).filter((m) => m?.kind === "NetworkPolicy");
+}
+
+const flink = (namespace: string, app: string, component: "jobmanager" | "taskmanager"): PodEndpoint => ({
+  kind: "pod",
+  namespace,
+  labels: { app, component, type: "flink-native-kubernetes", "app.kubernetes.io/part-of": "flink-platform" },
+  namedPorts: { metrics: 9249 },
+});
+const operator: PodEndpoint = {
+  kind: "pod",
+  namespace: "flink-operator",
+  labels: { "app.kubernetes.io/name": "flink-kubernetes-operator" },
+};
+const prometheus: PodEndpoint = {
+  kind: "pod",
+  namespace: "monitoring",
+  labels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "kps-prometheus" },
+};
+const dns: PodEndpoint = { kind: "pod", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
+const zookeeper = (i: number): PodEndpoint => ({
+  kind: "pod",
+  namespace: "flink-ha",
+  labels: {
+    "app.kubernetes.io/name": "zookeeper",
+    "app.kubernetes.io/part-of": "flink-platform",
+    id: String(i),
+  },
+});
+const objectStore: PodEndpoint = {
+  kind: "pod",
+  namespace: "flink-storage",
+  labels: {
+    "app.kubernetes.io/name": "object-store",
+    "app.kubernetes.io/part-of": "flink-platform",
+    "app.kubernetes.io/component": "server",
+  },
+};
+/** S3's and the EKS API's public addresses (the S3 gateway endpoint routes to S3's public ranges). */
+const s3Address: Endpoint = { kind: "external", ip: "52.218.1.10" };
+const apiServer: Endpoint = { kind: "external", ip: "10.40.0.10" };
+const internet: Endpoint = { kind: "external", ip: "198.51.100.7" };
+
+const flow = (from: Endpoint, to: Endpoint, port: number, protocol: "TCP" | "UDP" = "TCP"): Flow => ({
+  from,
+  to,
+  port,
+  protocol,
+});
+
+function expectFlows(policies: NetworkPolicyLike[], open: [string, Flow][], closed: [string, Flow][]) {
+  for (const [name, f] of open) assert.ok(allowed(policies, f), `must be open: ${name}`);
+  for (const [name, f] of closed) assert.ok(!allowed(policies, f), `must be closed: ${name}`);
+}
+
+describe("network flows (NetworkPolicies evaluated)", () => {
+  const jm = flink("payments", "fraud-detection", "jobmanager");
+  const tm = flink("payments", "fraud-detection", "taskmanager");
+  const tm2 = flink("payments", "fraud-detection", "taskmanager");
+  const otherJm = flink("analytics", "clickstream-enrichment", "jobmanager");
+
+  it("prod: Flink's own flows, the operator, Prometheus, DNS, S3 and the API server get through", async () => {
+    const { resources } = await render(stackVariant("prod"), "prod");
+    expectFlows(
+      policiesOf(resources),
+      [
+        ["operator → JobManager REST 8081", flow(operator, jm, 8081)],
+        ["TaskManager → JobManager RPC 6123", flow(tm, jm, 6123)],
+        ["TaskManager → JobManager blob 6124", flow(tm, jm, 6124)],
+        ["JobManager → TaskManager RPC 6122", flow(jm, tm, 6122)],
+        ["TaskManager ↔ TaskManager shuffle (dynamic port)", flow(tm, tm2, 41233)],
+        ["Prometheus → JobManager metrics 9249", flow(prometheus, jm, 9249)],
+        ["Prometheus → TaskManager metrics 9249", flow(prometheus, tm, 9249)],
+        ["Prometheus → operator metrics 9999", flow(prometheus, operator, 9999)],
+        ["JobManager → DNS udp", flow(jm, dns, 53, "UDP")],
+        ["TaskManager → DNS tcp", flow(tm, dns, 53)],
+        ["TaskManager → S3 443", flow(tm, s3Address, 443)],
+        ["JobManager → API server 443", flow(jm, apiServer, 443)],
+      ],
+      [
+        [
+          "another team's TaskManager → this JobManager RPC",
+          flow(flink("analytics", "x", "taskmanager"), jm, 6123),
+        ],
+        ["this TaskManager → another team's JobManager REST", flow(tm, otherJm, 8081)],
+        ["this TaskManager → another team's JobManager RPC", flow(tm, otherJm, 6123)],
+        ["TaskManager → internet SMTP", flow(tm, internet, 25)],
+        ["TaskManager → internet 9092 (no egress rule configured)", flow(tm, internet, 9092)],
+        ["Prometheus → JobManager REST 8081", flow(prometheus, jm, 8081)],
+      ],
+    );
+  });
+
+  it("dev: Flink reaches its object store and API servers on 6443; others' pods do not", async () => {
+    const { resources } = await render(stackVariant("dev"), "dev");
+    const devJm = flink("analytics", "clickstream-enrichment", "jobmanager");
+    const outsider: PodEndpoint = { kind: "pod", namespace: "default", labels: { app: "curl" } };
+    expectFlows(
+      policiesOf(resources),
+      [
+        ["JobManager → object store 9000", flow(devJm, objectStore, 9000)],
+        ["JobManager → kind API server 6443", flow(devJm, { kind: "external", ip: "172.18.0.2" }, 6443)],
+      ],
+      [
+        ["a pod of another namespace → object store", flow(outsider, objectStore, 9000)],
+        ["a pod of another namespace → JobManager REST", flow(outsider, devJm, 8081)],
+      ],
+    );
+  });
+
+  it("ZooKeeper HA: Flink and the operator reach the client port, members reach each other", async () => {
+    const { resources } = await render(
+      stackVariant("prod", (c) => (c.ha = { mode: "zookeeper", zookeeper: { replicas: 3 } })),
+      "prod",
+    );
+    expectFlows(
+      policiesOf(resources),
+      [
+        ["JobManager → ZooKeeper 2181", flow(jm, zookeeper(0), 2181)],
+        ["TaskManager → ZooKeeper 2181", flow(tm, zookeeper(1), 2181)],
+        ["operator → ZooKeeper 2181 (HA metadata checks and cleanup)", flow(operator, zookeeper(0), 2181)],
+        ["member → member 2888", flow(zookeeper(0), zookeeper(1), 2888)],
+        ["member → member 3888", flow(zookeeper(2), zookeeper(0), 3888)],
+      ],
+      [
+        [
+          "a pod of another namespace → ZooKeeper",
+          flow({ kind: "pod", namespace: "default", labels: {} }, zookeeper(0), 2181),
+        ],
+        ["JobManager → ZooKeeper quorum port 2888", flow(jm, zookeeper(0), 2888)],
+      ],
+    );
+  });
+
+  it("configured egress opens exactly the team's systems: MSK ports, a database, a namespace", async () => {
+    const { resources } = await render(
+      stackVariant("prod", (c) => {
+        c.namespaces[1].egress = [
+          { name: "msk", cidrs: ["10.60.0.0/16"], ports: [{ port: 9092, endPort: 9098 }] },
+          { name: "postgres", cidrs: ["10.70.4.12/32"], ports: [{ port: 5432 }] },
+          {
+            name: "schema-registry",
+            namespace: "kafka",
+            podLabels: { app: "registry" },
+            ports: [{ port: 8081 }],
+          },
+        ];
+      }),
+      "prod",
+    );
+    const broker: Endpoint = { kind: "external", ip: "10.60.3.4" };
+    const registry: PodEndpoint = { kind: "pod", namespace: "kafka", labels: { app: "registry" } };
+    expectFlows(
+      policiesOf(resources),
+      [
+        ["TaskManager → MSK 9092", flow(tm, broker, 9092)],
+        ["TaskManager → MSK IAM auth 9098", flow(tm, broker, 9098)],
+        ["JobManager → Postgres 5432", flow(jm, { kind: "external", ip: "10.70.4.12" }, 5432)],
+        ["TaskManager → schema registry 8081", flow(tm, registry, 8081)],
+      ],
+      [
+        ["TaskManager → MSK 9099 (outside the range)", flow(tm, broker, 9099)],
+        ["TaskManager → another Postgres host", flow(tm, { kind: "external", ip: "10.70.4.13" }, 5432)],
+        [
+          "TaskManager → another pod in kafka",
+          flow(tm, { kind: "pod", namespace: "kafka", labels: { app: "x" } }, 8081),
+        ],
+        ["the other team's TaskManager → MSK", flow(flink("analytics", "x", "taskmanager"), broker, 9092)],
+      ],
+    );
+  });
+});
