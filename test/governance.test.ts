@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { stringify } from "yaml";
 import { loadStackDoc, manifest, problemsOf, render, stackVariant, validate } from "./harness";
 import { resolveModel } from "../config/model";
-import { namespaceFit, flinkNodeCapacity } from "../components/governance/fit";
+import { namespaceFit } from "../components/governance/fit";
 import { flinkNetworkPolicies } from "../components/governance/networkPolicies";
 
 const GiB = 1024 ** 3;
@@ -60,22 +60,6 @@ describe("namespace fit", () => {
     assert.match(p, /quota\s+200\s+16\s+64Gi/);
   });
 
-  it("refuses a TaskManager bigger than a Flink node, naming the instance type", () => {
-    const problems = problemsOf(
-      stackVariant("prod", (c) => {
-        c.namespaces[1].jobs[0].taskManager = { memory: "31g" };
-        c.policy = { maxContainerMemory: "64Gi" };
-      }),
-    );
-    const node = problems.find((p) => p.includes("does not fit one Flink node"));
-    assert.ok(node, problems.join("\n"));
-    assert.match(
-      node!,
-      /^flink-platform:namespaces\[1\]\.jobs\[0\]\.taskManager: the TaskManager of "fraud-detection" in namespace "payments" \(2 cpu, 31Gi\) does not fit one Flink node: a m6i\.2xlarge node offers 7710m cpu and 29344Mi/,
-    );
-    assert.match(node!, /TaskManager pod\s+2\s+31Gi\n\s+m6i\.2xlarge node\s+7710m\s+29344Mi/);
-  });
-
   it("refuses a container above the LimitRange maximum", () => {
     const problems = problemsOf(stackVariant("prod", (c) => (c.policy = { maxContainerMemory: "10Gi" })));
     assert.ok(
@@ -88,13 +72,6 @@ describe("namespace fit", () => {
     assert.deepEqual(problems, [
       'flink-platform:namespaces[0].quota.flinkDeployments: namespace "analytics" declares 3 FlinkDeployments (jobs and session clusters) but its quota allows 2',
     ]);
-  });
-
-  it("takes the smallest node of the Flink group, less DaemonSets", () => {
-    const node = flinkNodeCapacity(model("prod").cluster)!;
-    assert.equal(node.cpu, 7.71);
-    assert.equal(node.memory, (29_600 - 256) * 1024 * 1024);
-    assert.equal(flinkNodeCapacity(model("dev").cluster), undefined);
   });
 
   for (const stack of ["dev", "prod"] as const) {

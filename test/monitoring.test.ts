@@ -35,8 +35,13 @@ function rulesOf(stack: "dev" | "prod") {
 const stackText = (stack: "dev" | "prod") => stringify(loadStackDoc(stack));
 
 describe("alert rules", () => {
-  const rules = rulesOf("prod");
-  const byName = new Map(rules.map((r) => [r.alert, r]));
+  // Built inside each test (not at describe time), so an invalid stack fails a test, not mocha.
+  let rules: ReturnType<typeof rulesOf>;
+  let byName: Map<string, (typeof rules)[number]>;
+  beforeEach(() => {
+    rules = rulesOf("prod");
+    byName = new Map(rules.map((r) => [r.alert, r]));
+  });
 
   it("cover every failure the platform pages for", () => {
     for (const alert of [

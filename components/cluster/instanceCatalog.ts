@@ -1,8 +1,12 @@
 /**
- * Instance types the platform knows, with what a pod can actually get on one node:
- * allocatable CPU and memory after the kubelet, system reservations and eviction
- * threshold that EKS-optimised AMIs apply (cores, bytes). Used by config validation
- * (unknown types are refused) and by the fit check (the largest Flink pod must fit).
+ * Instance types the platform knows, with what pods can actually get on one node: allocatable
+ * CPU and memory after the kubelet's reservations on EKS-optimised AMIs (cores, bytes), and the
+ * pod limit. Kube-reserved follows amazon-eks-ami (nodeadm, v20251023): CPU 6 % of the first
+ * core, 1 % of the second, 0.5 % of cores 3–4, 0.25 % beyond; memory 11 MiB × maxPods + 255 MiB;
+ * eviction at 100 MiB; maxPods from eni-max-pods.txt. Capacity (what the kubelet sees) is the
+ * nominal memory less the per-type overhead Karpenter measured on Bottlerocket (conservative
+ * for AL2023); r7i uses r6i's plus 16 MiB. Used by config validation (unknown types are
+ * refused) and the node fit check.
  */
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
@@ -12,35 +16,43 @@ export interface InstanceType {
   memoryBytes: number;
   allocatableCpu: number;
   allocatableMemoryBytes: number;
+  maxPods: number;
 }
 
-function instance(vcpu: number, memoryGiB: number, allocatableCpu: number, allocatableMiB: number) {
+function instance(
+  vcpu: number,
+  memoryGiB: number,
+  allocatableCpu: number,
+  allocatableMiB: number,
+  maxPods: number,
+): InstanceType {
   return {
     vcpu,
     memoryBytes: memoryGiB * GIB,
     allocatableCpu,
     allocatableMemoryBytes: allocatableMiB * MIB,
+    maxPods,
   };
 }
 
 export const INSTANCE_CATALOG: Record<string, InstanceType> = {
-  "m6i.large": instance(2, 8, 1.93, 7_100),
-  "m6i.xlarge": instance(4, 16, 3.92, 14_500),
-  "m6i.2xlarge": instance(8, 32, 7.91, 29_600),
-  "m6i.4xlarge": instance(16, 64, 15.89, 59_800),
-  "m7i.large": instance(2, 8, 1.93, 7_100),
-  "m7i.xlarge": instance(4, 16, 3.92, 14_500),
-  "m7i.2xlarge": instance(8, 32, 7.91, 29_600),
-  "m7i.4xlarge": instance(16, 64, 15.89, 59_800),
-  "r6i.large": instance(2, 16, 1.93, 14_500),
-  "r6i.xlarge": instance(4, 32, 3.92, 29_600),
-  "r6i.2xlarge": instance(8, 64, 7.91, 59_800),
-  "r7i.xlarge": instance(4, 32, 3.92, 29_600),
-  "r7i.2xlarge": instance(8, 64, 7.91, 59_800),
-  "c6i.xlarge": instance(4, 8, 3.92, 6_800),
-  "c6i.2xlarge": instance(8, 16, 7.91, 14_000),
-  "t3.medium": instance(2, 4, 1.93, 3_300),
-  "t3.large": instance(2, 8, 1.93, 7_100),
+  "t3.medium": instance(2, 4, 1.93, 3_301, 17),
+  "t3.large": instance(2, 8, 1.93, 7_087, 35),
+  "m6i.large": instance(2, 8, 1.93, 7_113, 29),
+  "m6i.xlarge": instance(4, 16, 3.92, 14_719, 58),
+  "m6i.2xlarge": instance(8, 32, 7.91, 30_570, 58),
+  "m6i.4xlarge": instance(16, 64, 15.89, 60_337, 234),
+  "m7i.large": instance(2, 8, 1.93, 7_097, 29),
+  "m7i.xlarge": instance(4, 16, 3.92, 14_703, 58),
+  "m7i.2xlarge": instance(8, 32, 7.91, 30_554, 58),
+  "m7i.4xlarge": instance(16, 64, 15.89, 60_321, 234),
+  "r6i.large": instance(2, 16, 1.93, 15_039, 29),
+  "r6i.xlarge": instance(4, 32, 3.92, 30_571, 58),
+  "r6i.2xlarge": instance(8, 64, 7.91, 62_274, 58),
+  "r7i.xlarge": instance(4, 32, 3.92, 30_555, 58),
+  "r7i.2xlarge": instance(8, 64, 7.91, 62_258, 58),
+  "c6i.xlarge": instance(4, 8, 3.92, 6_793, 58),
+  "c6i.2xlarge": instance(8, 16, 7.91, 14_718, 58),
 };
 
 export const INSTANCE_TYPE_NAMES = Object.keys(INSTANCE_CATALOG).sort();

@@ -1,13 +1,13 @@
 /**
  * The preview-time fit check: what every Flink cluster in a namespace asks for (replicas ×
  * resources, TaskManagers from the capacity rule) against the namespace's quota, with room
- * for one stateful upgrade, and the largest Flink pod against one Flink node. Pure.
+ * for one stateful upgrade, and each Flink process against the LimitRange. Node fit lives in
+ * components/capacity/nodeFit.ts. Pure.
  */
 import { StackConfig } from "../../config/schema";
 import { FlinkClusterModel, NamespaceModel, PlatformModel, resolveModel } from "../../config/model";
 import { Problem, problem } from "../../config/problems";
 import { formatQuantity } from "../../config/units";
-import { INSTANCE_CATALOG } from "../cluster/instanceCatalog";
 import { formatCpu } from "../kube/podSecurity";
 
 export interface Resources {
@@ -38,9 +38,6 @@ export interface NamespaceFit {
   quota: Resources & { pods: number };
   fits: boolean;
 }
-
-/** Requests of the DaemonSets on every Flink node (VPC CNI, kube-proxy, EBS CSI node), kept free. */
-export const NODE_DAEMONSET_RESERVE: Resources = { cpu: 0.2, memory: 256 * 1024 * 1024 };
 
 // Cores are summed in millicores so 0.1 + 0.2 stays exact.
 const milli = (cpu: number) => Math.round(cpu * 1000);
@@ -158,64 +155,26 @@ function quotaProblems(fit: NamespaceFit, index: number): Problem[] {
   ];
 }
 
-/** The smallest node the Flink node group may hand out, less its DaemonSets. */
-export function flinkNodeCapacity(
-  cluster: StackConfig["cluster"],
-): (Resources & { instanceType: string }) | undefined {
-  if (cluster.provider !== "eks") return undefined;
-  const types = cluster.nodeGroups.flink.instanceTypes;
-  const smallest = (key: "allocatableCpu" | "allocatableMemoryBytes") =>
-    types.reduce((a, b) => (INSTANCE_CATALOG[b][key] < INSTANCE_CATALOG[a][key] ? b : a));
-  const cpuType = smallest("allocatableCpu");
-  const memType = smallest("allocatableMemoryBytes");
-  return {
-    cpu: (milli(INSTANCE_CATALOG[cpuType].allocatableCpu) - milli(NODE_DAEMONSET_RESERVE.cpu)) / 1000,
-    memory: INSTANCE_CATALOG[memType].allocatableMemoryBytes - NODE_DAEMONSET_RESERVE.memory,
-    instanceType: cpuType === memType ? cpuType : `${cpuType}/${memType}`,
-  };
-}
-
-function podProblems(model: PlatformModel): Problem[] {
-  const node = flinkNodeCapacity(model.cluster);
+/** A Flink process above the LimitRange's container maximum would be refused by admission. */
+function limitRangeProblems(model: PlatformModel): Problem[] {
   const maxCpu = model.policy.maxContainerCpu;
   const maxMemory = model.policy.maxContainerMemory;
-  const problems: Problem[] = [];
-  for (const c of model.namespaces.flatMap((ns) => ns.flinkClusters)) {
-    for (const role of ["jobManager", "taskManager"] as const) {
-      const p = c[role];
-      const what = `the ${role === "jobManager" ? "JobManager" : "TaskManager"} of "${c.name}" in namespace "${c.namespace}" (${formatCpu(p.cpu)} cpu, ${size(p.memoryBytes)})`;
-      const path = [...c.path, role];
-      if (node && (milli(p.cpu) > milli(node.cpu) || p.memoryBytes > node.memory)) {
-        problems.push(
+  return model.namespaces
+    .flatMap((ns) => ns.flinkClusters)
+    .flatMap((c) =>
+      (["jobManager", "taskManager"] as const).flatMap((role) => {
+        const p = c[role];
+        if (milli(p.cpu) <= milli(maxCpu) && p.memoryBytes <= maxMemory) return [];
+        const what = `the ${role === "jobManager" ? "JobManager" : "TaskManager"} of "${c.name}" in namespace "${c.namespace}" (${formatCpu(p.cpu)} cpu, ${size(p.memoryBytes)})`;
+        return [
           problem(
-            path,
-            `${what} does not fit one Flink node: a ${node.instanceType} node offers ${formatCpu(node.cpu)} cpu and ` +
-              `${size(node.memory)} to pods (allocatable less DaemonSets); use a larger instance type in ` +
-              `cluster.nodeGroups.flink.instanceTypes or a smaller process:\n` +
-              indentedTable([
-                ["", "cpu", "memory"],
-                [
-                  role === "jobManager" ? "JobManager pod" : "TaskManager pod",
-                  formatCpu(p.cpu),
-                  size(p.memoryBytes),
-                ],
-                [`${node.instanceType} node`, formatCpu(node.cpu), size(node.memory)],
-              ]),
-          ),
-        );
-      }
-      if (milli(p.cpu) > milli(maxCpu) || p.memoryBytes > maxMemory) {
-        problems.push(
-          problem(
-            path,
+            [...c.path, role],
             `${what} exceeds the namespace LimitRange's container maximum (${formatCpu(maxCpu)} cpu, ${size(maxMemory)}; ` +
               `policy.maxContainerCpu / policy.maxContainerMemory), so its pods would be refused`,
           ),
-        );
-      }
-    }
-  }
-  return problems;
+        ];
+      }),
+    );
 }
 
 function deploymentCountProblems(ns: NamespaceModel, index: number): Problem[] {
@@ -236,7 +195,7 @@ export function checkFit(model: PlatformModel): Problem[] {
       ...quotaProblems(namespaceFit(ns), i),
       ...deploymentCountProblems(ns, i),
     ]),
-    ...podProblems(model),
+    ...limitRangeProblems(model),
   ];
 }
 

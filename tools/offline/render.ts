@@ -153,6 +153,20 @@ export function summary(stack: string, outDir: string, result: RenderResult): st
         n.fits ? "yes" : "NO",
       ]),
     ),
+    ...(result.report.pools.length
+      ? [
+          "",
+          table(
+            ["pool", "node (less DaemonSets)", "nodes needed", "max"],
+            result.report.pools.map((p) => [
+              p.pool,
+              `${p.instanceType}: ${p.node.cpu} / ${formatQuantity(p.node.memory)}`,
+              String(p.nodesNeeded),
+              String(p.maxNodes),
+            ]),
+          ),
+        ]
+      : []),
   ].join("\n");
 }
 

@@ -7,6 +7,7 @@ import {
   TaskManagerMemory,
 } from "../../components/flink/memory";
 import { namespaceFit } from "../../components/governance/fit";
+import { poolFits } from "../../components/capacity/nodeFit";
 
 export interface FlinkClusterReport {
   name: string;
@@ -38,11 +39,22 @@ export interface NamespaceReport {
   fits: boolean;
 }
 
+/** An EKS node pool: the nodes its pods need (packed) against its maximum. */
+export interface PoolReport {
+  pool: "system" | "flink";
+  instanceType: string;
+  /** What one node offers pods (allocatable less DaemonSets): cores and bytes. */
+  node: CpuMemory;
+  maxNodes: number;
+  nodesNeeded: number;
+}
+
 export interface Report {
   stack: string;
   environment: PlatformModel["environment"];
   flinkClusters: FlinkClusterReport[];
   namespaces: NamespaceReport[];
+  pools: PoolReport[];
 }
 
 export function buildReport(stack: string, model: PlatformModel): Report {
@@ -78,5 +90,12 @@ export function buildReport(stack: string, model: PlatformModel): Report {
       fits: f.fits,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { stack, environment: model.environment, flinkClusters, namespaces };
+  const pools = poolFits(model).map((f): PoolReport => ({
+    pool: f.pool,
+    instanceType: f.node.instanceType,
+    node: { cpu: f.node.cpu, memory: f.node.memory },
+    maxNodes: f.maxNodes,
+    nodesNeeded: f.nodesNeeded,
+  }));
+  return { stack, environment: model.environment, flinkClusters, namespaces, pools };
 }

@@ -1,0 +1,188 @@
+/**
+ * The node fit check, at preview: every pod the stack places (platform pods on the system pool,
+ * Flink pods on the Flink pool, TaskManagers at their autoscaler ceiling) must fit one node of
+ * its pool, and all of them must pack onto the pool's maximum node count, with room for one
+ * stateful upgrade and with required anti-affinity honoured. A pool's node is its smallest
+ * instance type, less what the add-on DaemonSets take on every node. Pure.
+ */
+import { PlatformModel } from "../../config/model";
+import { NodeGroupConfig } from "../../config/schema";
+import { Problem, problem } from "../../config/problems";
+import { formatQuantity } from "../../config/units";
+import { INSTANCE_CATALOG } from "../cluster/instanceCatalog";
+import { formatCpu } from "../kube/podSecurity";
+import { EKS_DAEMONSETS, Pool, PodDemand, stackPods } from "./podDemand";
+
+export interface NodeShape {
+  instanceType: string;
+  /** What pods get on one node: allocatable less the DaemonSets. */
+  cpu: number;
+  memory: number;
+  pods: number;
+}
+
+export interface PoolFit {
+  pool: Pool;
+  node: NodeShape;
+  maxNodes: number;
+  /** Nodes the pool's pods need when packed (first fit, largest first). */
+  nodesNeeded: number;
+  pods: PodDemand[];
+  /** Pods that fit no node at all. */
+  oversized: PodDemand[];
+}
+
+const milli = (cpu: number) => Math.round(cpu * 1000);
+
+/** The smallest node a pool may hand out (by CPU and by memory separately), less DaemonSets. */
+export function nodeShape(group: NodeGroupConfig): NodeShape {
+  const smallest = (key: "allocatableCpu" | "allocatableMemoryBytes" | "maxPods") =>
+    group.instanceTypes.reduce((a, b) => (INSTANCE_CATALOG[b][key] < INSTANCE_CATALOG[a][key] ? b : a));
+  const [cpuType, memType, podType] = [
+    smallest("allocatableCpu"),
+    smallest("allocatableMemoryBytes"),
+    smallest("maxPods"),
+  ];
+  return {
+    instanceType: cpuType === memType ? cpuType : `${cpuType}/${memType}`,
+    cpu: (milli(INSTANCE_CATALOG[cpuType].allocatableCpu) - milli(EKS_DAEMONSETS.cpu)) / 1000,
+    memory: INSTANCE_CATALOG[memType].allocatableMemoryBytes - EKS_DAEMONSETS.memory,
+    pods: INSTANCE_CATALOG[podType].maxPods - EKS_DAEMONSETS.pods,
+  };
+}
+
+const fits = (p: PodDemand, node: NodeShape) => milli(p.cpu) <= milli(node.cpu) && p.memory <= node.memory;
+
+interface Bin {
+  cpu: number;
+  memory: number;
+  pods: number;
+  groups: Set<string>;
+}
+
+/**
+ * First-fit decreasing: how many nodes the pods need. Pods that must land on distinct nodes
+ * (required anti-affinity) are placed first, since they constrain the most; the rest largest first.
+ */
+export function packNodes(pods: readonly PodDemand[], node: NodeShape): number {
+  const items = pods
+    .filter((p) => fits(p, node))
+    .flatMap((p) => Array.from({ length: p.replicas }, () => p))
+    .sort(
+      (a, b) => Number(!!b.distinctNodes) - Number(!!a.distinctNodes) || b.memory - a.memory || b.cpu - a.cpu,
+    );
+  const bins: Bin[] = [];
+  for (const p of items) {
+    const bin = bins.find(
+      (b) =>
+        milli(b.cpu) + milli(p.cpu) <= milli(node.cpu) &&
+        b.memory + p.memory <= node.memory &&
+        b.pods < node.pods &&
+        !(p.distinctNodes && b.groups.has(p.distinctNodes)),
+    );
+    const target = bin ?? { cpu: 0, memory: 0, pods: 0, groups: new Set<string>() };
+    if (!bin) bins.push(target);
+    target.cpu = (milli(target.cpu) + milli(p.cpu)) / 1000;
+    target.memory += p.memory;
+    target.pods += 1;
+    if (p.distinctNodes) target.groups.add(p.distinctNodes);
+  }
+  return bins.length;
+}
+
+/**
+ * Room for one stateful upgrade at a time on the Flink pool: a savepoint or last-state upgrade
+ * starts the new pods while the old ones may still be terminating.
+ */
+function upgradeHeadroom(model: PlatformModel): PodDemand[] {
+  const stateful = model.namespaces
+    .flatMap((ns) => ns.flinkClusters)
+    .filter((c) => c.job && c.job.upgradeMode !== "stateless");
+  const largest = stateful.reduce<(typeof stateful)[number] | undefined>(
+    (big, c) =>
+      !big ||
+      c.taskManager.memoryBytes * c.taskManager.replicas >
+        big.taskManager.memoryBytes * big.taskManager.replicas
+        ? c
+        : big,
+    undefined,
+  );
+  if (!largest) return [];
+  return [
+    {
+      owner: `upgrade headroom (${largest.namespace}/${largest.name})`,
+      pool: "flink",
+      replicas: largest.taskManager.replicas,
+      cpu: largest.taskManager.cpu,
+      memory: largest.taskManager.memoryBytes,
+      path: largest.path,
+    },
+  ];
+}
+
+export function poolFits(model: PlatformModel): PoolFit[] {
+  if (model.cluster.provider !== "eks") return [];
+  const groups = model.cluster.nodeGroups;
+  const pods = [...stackPods(model), ...upgradeHeadroom(model)];
+  return (["system", "flink"] as const).map((pool) => {
+    const node = nodeShape(groups[pool]);
+    const mine = pods.filter((p) => p.pool === pool);
+    return {
+      pool,
+      node,
+      maxNodes: groups[pool].maxSize,
+      nodesNeeded: packNodes(mine, node),
+      pods: mine,
+      oversized: mine.filter((p) => !fits(p, node)),
+    };
+  });
+}
+
+function podTable(fit: PoolFit): string {
+  const rows = [
+    ["pod", "replicas", "cpu", "memory"],
+    ...fit.pods.map((p) => [p.owner, String(p.replicas), formatCpu(p.cpu), formatQuantity(p.memory)]),
+    [
+      `${fit.node.instanceType} node (less DaemonSets)`,
+      "",
+      formatCpu(fit.node.cpu),
+      formatQuantity(fit.node.memory),
+    ],
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows
+    .map(
+      (r) =>
+        "    " +
+        r
+          .map((c, i) => c.padEnd(widths[i]))
+          .join("  ")
+          .trimEnd(),
+    )
+    .join("\n");
+}
+
+export function checkNodeFit(model: PlatformModel): Problem[] {
+  return poolFits(model).flatMap((fit) => {
+    const groupPath = ["cluster", "nodeGroups", fit.pool];
+    const problems = fit.oversized.map((p) =>
+      problem(
+        p.path,
+        `${p.owner} (${formatCpu(p.cpu)} cpu, ${formatQuantity(p.memory)}) does not fit one ${fit.pool} node: a ` +
+          `${fit.node.instanceType} node offers ${formatCpu(fit.node.cpu)} cpu and ${formatQuantity(fit.node.memory)} ` +
+          `to pods (allocatable less DaemonSets); use a larger type in ${groupPath.join(".")}.instanceTypes or a smaller pod`,
+      ),
+    );
+    if (fit.nodesNeeded > fit.maxNodes) {
+      problems.push(
+        problem(
+          [...groupPath, "maxSize"],
+          `the ${fit.pool} pool needs ${fit.nodesNeeded} ${fit.node.instanceType} nodes for its pods` +
+            `${fit.pool === "flink" ? " (TaskManagers at their autoscaler ceiling, room for one stateful upgrade)" : ""}` +
+            ` but may grow to ${fit.maxNodes}; raise maxSize, use larger instance types or shrink the pods:\n${podTable(fit)}`,
+        ),
+      );
+    }
+    return problems;
+  });
+}

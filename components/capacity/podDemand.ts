@@ -1,0 +1,186 @@
+/**
+ * Every pod the stack places on its node pools, with its requests, read from the same values
+ * and model the components deploy (so the fit check can never disagree with what is applied),
+ * and the DaemonSets every node carries. Pure.
+ */
+import { FlinkClusterModel, PlatformModel } from "../../config/model";
+import { PathSegment } from "../../config/problems";
+import { taskManagersFor } from "../../config/capacity";
+import { Requests, podRequests } from "../kube/resources";
+import { certManagerValues, operatorValues } from "../flink/operator";
+import { kubePrometheusStackValues } from "../monitoring/stackValues";
+import { containerResources } from "../kube/podSecurity";
+import { operatorReadsS3 } from "../flink/artifacts";
+
+export type Pool = "system" | "flink";
+
+export interface PodDemand extends Requests {
+  /** What runs it, for messages: `Deployment/flink-kubernetes-operator`. */
+  owner: string;
+  pool: Pool;
+  replicas: number;
+  /** Pods sharing a key must land on distinct nodes (required anti-affinity). */
+  distinctNodes?: string;
+  /** The config key that sizes it, for problems. */
+  path: PathSegment[];
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * DaemonSets of the EKS add-ons on every node, Flink nodes included (they tolerate every taint):
+ * aws-node with its network policy agent 2 × 25m, kube-proxy 100m, ebs-csi-node 3 × 10m / 40Mi
+ * (amazon-vpc-cni-k8s v1.20.4 config/master/aws-k8s-cni.yaml; EKS kube-proxy add-on;
+ * aws-ebs-csi-driver chart 2.51 values.yaml node.resources).
+ */
+export const EKS_DAEMONSETS: Requests & { pods: number } = { cpu: 0.18, memory: 120 * MiB, pods: 3 };
+
+/**
+ * EKS add-on Deployments on the system nodes (they tolerate no taint but CriticalAddonsOnly):
+ * CoreDNS 2 × 100m / 70Mi (EKS coredns add-on manifest), the EBS CSI controller 2 × 6
+ * containers × 10m / 40Mi (aws-ebs-csi-driver chart 2.51 controller.resources).
+ */
+const EKS_SYSTEM_DEPLOYMENTS = [
+  { owner: "Deployment/coredns", replicas: 2, cpu: 0.1, memory: 70 * MiB },
+  { owner: "Deployment/ebs-csi-controller", replicas: 2, cpu: 0.06, memory: 240 * MiB },
+];
+
+const spec = (containers: unknown[], initContainers: unknown[] = []) =>
+  podRequests({ containers, initContainers } as never);
+
+function platformPods(model: PlatformModel): PodDemand[] {
+  const pods: PodDemand[] = [];
+  const add = (
+    owner: string,
+    replicas: number,
+    requests: Requests,
+    path: PathSegment[],
+    distinctNodes?: string,
+  ) =>
+    pods.push({
+      owner,
+      pool: "system",
+      replicas,
+      ...requests,
+      path,
+      ...(distinctNodes ? { distinctNodes } : {}),
+    });
+
+  const op = operatorValues({
+    config: model.operator,
+    watchNamespaces: [],
+    systemPlacement: {},
+    // The S3 plugin's init container, when the operator reads session-job jars from S3.
+    artifacts:
+      model.cluster.provider === "eks" && operatorReadsS3(model)
+        ? { roleArn: "", region: model.cluster.region }
+        : undefined,
+  });
+  add(
+    "Deployment/flink-kubernetes-operator",
+    model.operator.replicas,
+    spec(
+      [
+        { resources: op.operatorPod.resources },
+        ...(model.operator.webhook ? [{ resources: op.operatorPod.webhook.resources }] : []),
+      ],
+      "initContainers" in op.operatorPod ? op.operatorPod.initContainers : [],
+    ),
+    ["operator"],
+  );
+  if (model.operator.webhook) {
+    const cm = certManagerValues({});
+    add("Deployment/cert-manager", 1, spec([{ resources: cm.resources }]), ["operator", "webhook"]);
+    add("Deployment/cert-manager-webhook", 1, spec([{ resources: cm.webhook.resources }]), [
+      "operator",
+      "webhook",
+    ]);
+    add("Deployment/cert-manager-cainjector", 1, spec([{ resources: cm.cainjector.resources }]), [
+      "operator",
+      "webhook",
+    ]);
+  }
+  if (model.monitoring.enabled) {
+    const v = kubePrometheusStackValues({ config: model.monitoring, placement: {} });
+    const reloader = { resources: v.prometheusOperator.prometheusConfigReloader.resources };
+    add("Deployment/prometheus-operator", 1, spec([{ resources: v.prometheusOperator.resources }]), [
+      "monitoring",
+    ]);
+    add(
+      "StatefulSet/prometheus",
+      v.prometheus.prometheusSpec.replicas,
+      spec([{ resources: v.prometheus.prometheusSpec.resources }, reloader], [reloader]),
+      ["monitoring", "prometheus"],
+    );
+    add(
+      "StatefulSet/alertmanager",
+      v.alertmanager.alertmanagerSpec.replicas,
+      spec([{ resources: v.alertmanager.alertmanagerSpec.resources }, reloader], [reloader]),
+      ["monitoring"],
+    );
+    add(
+      "Deployment/grafana",
+      1,
+      spec([
+        { resources: v.grafana.resources },
+        { resources: v.grafana.sidecar.resources },
+        { resources: v.grafana.sidecar.resources },
+      ]),
+      ["monitoring"],
+    );
+    add("Deployment/kube-state-metrics", 1, spec([{ resources: v["kube-state-metrics"].resources }]), [
+      "monitoring",
+    ]);
+  }
+  if (model.namespaces.some((ns) => ns.haMode === "zookeeper")) {
+    const zk = model.ha.zookeeper;
+    const production = model.environment.tier === "production";
+    add(
+      "StatefulSet/zookeeper",
+      zk.replicas,
+      spec([{ resources: containerResources(zk.cpu, zk.memory) }]),
+      ["ha", "zookeeper"],
+      // Production spreads members with required anti-affinity (see zookeeperEnsemble.ts).
+      production ? "zookeeper" : undefined,
+    );
+  }
+  if (model.cluster.provider === "eks") {
+    for (const d of EKS_SYSTEM_DEPLOYMENTS) add(d.owner, d.replicas, d, ["cluster", "nodeGroups", "system"]);
+  }
+  return pods;
+}
+
+/** TaskManagers a cluster may run: its replicas, or what its autoscaler may scale up to. */
+export function taskManagerCeiling(c: FlinkClusterModel): number {
+  const max = c.autoscaler?.enabled ? c.autoscaler.maxParallelism : undefined;
+  return max && c.job && !c.taskManager.replicasExplicit
+    ? Math.max(c.taskManager.replicas, taskManagersFor(max, c.taskSlots))
+    : c.taskManager.replicas;
+}
+
+function flinkPods(model: PlatformModel): PodDemand[] {
+  return model.namespaces.flatMap((ns) =>
+    ns.flinkClusters.flatMap((c): PodDemand[] => [
+      {
+        owner: `FlinkDeployment/${ns.name}/${c.name}:jobmanager`,
+        pool: "flink",
+        replicas: c.jobManager.replicas,
+        cpu: c.jobManager.cpu,
+        memory: c.jobManager.memoryBytes,
+        path: [...c.path, "jobManager"],
+      },
+      {
+        owner: `FlinkDeployment/${ns.name}/${c.name}:taskmanager`,
+        pool: "flink",
+        replicas: taskManagerCeiling(c),
+        cpu: c.taskManager.cpu,
+        memory: c.taskManager.memoryBytes,
+        path: [...c.path, "taskManager"],
+      },
+    ]),
+  );
+}
+
+export function stackPods(model: PlatformModel): PodDemand[] {
+  return [...platformPods(model), ...flinkPods(model)];
+}
