@@ -215,3 +215,25 @@ describe("state access in the in-cluster store (dev)", () => {
     ]);
   });
 });
+
+describe("nothing lost when a job goes away", () => {
+  it("savepoints a stateful job before its resource is deleted, and no stateless one", async () => {
+    const { resources } = await render(stackVariant("dev"), "dev");
+    const conf = (kind: string, name: string) =>
+      manifest(resources, kind, name, "analytics").spec.flinkConfiguration ?? {};
+    const key = "kubernetes.operator.job.savepoint-on-deletion";
+    assert.equal(conf("FlinkDeployment", "clickstream-enrichment")[key], "true"); // last-state
+    assert.equal(conf("FlinkDeployment", "session-windows")[key], undefined); // stateless
+    assert.equal(conf("FlinkSessionJob", "top-speed-windowing")[key], "true");
+    assert.equal(conf("FlinkSessionJob", "word-count")[key], undefined); // stateless
+  });
+
+  it("disposes the operator's periodic savepoints when they leave the history, keeps manual ones", async () => {
+    const { resources } = await prod();
+    const fd = manifest(resources, "FlinkDeployment", "fraud-detection", "payments");
+    assert.equal(fd.spec.flinkConfiguration["kubernetes.operator.savepoint.dispose-on-delete"], "true");
+    assert.equal(fd.spec.flinkConfiguration["kubernetes.operator.periodic.savepoint.interval"], "6 h");
+    const manual = manifest(resources, "FlinkStateSnapshot", "clickstream-pre-3-5", "analytics");
+    assert.equal(manual.spec.savepoint.disposeOnDelete, false);
+  });
+});

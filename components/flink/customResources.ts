@@ -6,6 +6,7 @@ import { FlinkClusterModel, JobModel, SessionJobModel, SnapshotModel } from "../
 import { formatFlinkSize } from "../../config/units";
 import { FlinkVersion } from "../versions";
 import { FLINK_SERVICE_ACCOUNT } from "./rbac";
+import { deletionSafety } from "./flinkConfig";
 // Marks a job the stack opted out of production's stateful-upgrade rule; the policy pack honours it.
 import { STATELESS_APPROVED_ANNOTATION } from "../../policies/policies";
 
@@ -134,7 +135,7 @@ export function flinkSessionJob(job: SessionJobModel, timeoutMs: number): K8sObj
     },
     spec: {
       deploymentName: job.sessionCluster,
-      ...(Object.keys(job.flinkConfiguration).length ? { flinkConfiguration: job.flinkConfiguration } : {}),
+      flinkConfiguration: { ...deletionSafety(job.upgradeMode), ...job.flinkConfiguration },
       job: jobSpec(job),
     },
   };

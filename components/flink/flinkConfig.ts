@@ -129,6 +129,7 @@ export function flinkConfiguration(input: FlinkConfigInput): Record<string, stri
       : { "fs.s3a.endpoint.region": s3.region }),
     ...haConfiguration(cluster, state, ha),
     ...savepointHistory(flink),
+    ...(cluster.job ? deletionSafety(cluster.job.upgradeMode) : {}),
     ...(cluster.autoscaler ? autoscalerConfiguration(cluster.autoscaler) : {}),
     // The user's own settings win; admission checks refuse the keys that must not be set.
     ...cluster.flinkConfiguration,
@@ -177,9 +178,24 @@ function haConfiguration(
       };
 }
 
+/**
+ * A stateful job's state survives the removal (or rename) of its resource: the operator takes a
+ * savepoint before deleting the cluster (`kubernetes.operator.job.savepoint-on-deletion`,
+ * dynamic, default false; KubernetesOperatorConfigOptions, release-1.15.0). The path is in the
+ * resource's last status and under the job's savepoint directory; restore it with
+ * `initialSavepointPath` (README, Operations).
+ */
+export function deletionSafety(upgradeMode: string): Record<string, string> {
+  return upgradeMode === "stateless" ? {} : { "kubernetes.operator.job.savepoint-on-deletion": "true" };
+}
+
 function savepointHistory(flink: StackConfig["flink"]): Record<string, string> {
   const sp = flink.savepoints;
   return {
+    // Periodic and upgrade savepoints the operator creates are disposed (their data deleted) when
+    // they leave the history; otherwise their data piles up forever (dispose-on-delete defaults to
+    // false). Manual FlinkStateSnapshots keep their own `disposeOnDelete`, false unless asked.
+    "kubernetes.operator.savepoint.dispose-on-delete": "true",
     ...(sp.periodicInterval
       ? { "kubernetes.operator.periodic.savepoint.interval": formatDuration(sp.periodicInterval) }
       : {}),
