@@ -4,6 +4,7 @@
  */
 import { EksClusterConfig, StackConfig } from "./schema";
 import { Problem, PathSegment, problem } from "./problems";
+import { addressesCovered, IPV4_ADDRESSES } from "./cidrs";
 
 export function crossFieldProblems(stack: StackConfig, secretKeys: ReadonlySet<string>): Problem[] {
   return [
@@ -158,16 +159,28 @@ function eksProblems(c: EksClusterConfig, production: boolean): Problem[] {
       ),
     );
   }
+  // A public endpoint is for a few known networks (office, VPN, CI runners' egress), never a
+  // slice of the internet: one range wider than /8, or ranges that together cover it all
+  // (0.0.0.0/1 + 128.0.0.0/1), are refused.
   publicAccessCidrs.forEach((cidr, i) => {
-    if (cidr.endsWith("/0")) {
+    if (Number(cidr.split("/")[1]) < 8) {
       problems.push(
         problem(
           ["cluster", "endpoint", "publicAccessCidrs", i],
-          `${cidr} opens the Kubernetes API to the whole internet; list your office/VPN/CI CIDRs`,
+          `${cidr} opens the Kubernetes API to ${cidr.endsWith("/0") ? "the whole internet" : "a large part of the internet"}; ` +
+            `list your office/VPN/CI egress CIDRs (/8 or narrower)`,
         ),
       );
     }
   });
+  if (publicAccessCidrs.length > 1 && addressesCovered(publicAccessCidrs) >= IPV4_ADDRESSES) {
+    problems.push(
+      problem(
+        ["cluster", "endpoint", "publicAccessCidrs"],
+        "together these ranges cover every IPv4 address: the Kubernetes API would be open to the whole internet",
+      ),
+    );
+  }
   for (const group of ["system", "flink"] as const) {
     const g = c.nodeGroups[group];
     const path = ["cluster", "nodeGroups", group];

@@ -250,6 +250,14 @@ function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
     /** The pull-request preview role: read-only cluster access (no Secrets). */
     previewRoleArn: roleArn.optional(),
     adminRoleArns: z.array(roleArn).default([]),
+    /**
+     * An IAM policy every role the platform creates carries as its permissions boundary, so the
+     * deploy role may create roles only under it (docs/deploy-role-policy.json).
+     */
+    permissionsBoundaryArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/, { error: "must be an IAM policy ARN" })
+      .optional(),
     nodeGroups: z.strictObject({ system: nodeGroup, flink: nodeGroup }),
   });
   const existing = z.strictObject({

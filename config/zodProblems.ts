@@ -34,6 +34,8 @@ function issueProblems(issue: Issue, schema: AnySchema, data: unknown): Problem[
         ),
       ];
     case "too_small":
+      // A message the schema wrote itself says more than the generic bound.
+      if (!/^Too small/.test(issue.message)) return [problem(path, `${issue.message} (got ${given})`)];
       return [
         problem(path, `${bound(issue.origin, "at least", issue.minimum, issue.inclusive)} (got ${given})`),
       ];

@@ -158,3 +158,46 @@ describe("sizes and durations", () => {
     assert.equal(parseDuration("soon"), undefined);
   });
 });
+
+describe("cluster endpoint", () => {
+  const cidrs = (list: string[]) =>
+    problemsOf(stackVariant("prod", (c) => (c.cluster.endpoint.publicAccessCidrs = list)));
+
+  it("refuses ranges that open the API to the internet, alone or together", () => {
+    assert.match(
+      cidrs(["0.0.0.0/0"])[0],
+      /publicAccessCidrs\[0\]: 0\.0\.0\.0\/0 opens the Kubernetes API to the whole internet/,
+    );
+    const halves = cidrs(["0.0.0.0/1", "128.0.0.0/1"]);
+    assert.ok(
+      halves.some((p) =>
+        /publicAccessCidrs\[1\]: 128\.0\.0\.0\/1 opens the Kubernetes API to a large part/.test(p),
+      ),
+    );
+    assert.ok(
+      halves.some((p) => /publicAccessCidrs: together these ranges cover every IPv4 address/.test(p)),
+    );
+    assert.deepEqual(cidrs(["203.0.113.0/24", "198.51.100.0/24"]), []);
+  });
+});
+
+describe("namespace egress rules", () => {
+  const egress = (rule: object) => problemsOf(stackVariant("dev", (c) => (c.namespaces[0].egress = [rule])));
+
+  it("need exactly one destination and listed ports, in order", () => {
+    assert.match(egress({ name: "kafka", ports: [{ port: 9092 }] })[0], /set exactly one of cidrs/);
+    assert.match(
+      egress({ name: "kafka", cidrs: ["10.0.0.0/16"], namespace: "kafka", ports: [{ port: 9092 }] })[0],
+      /set exactly one of cidrs/,
+    );
+    assert.match(egress({ name: "kafka", cidrs: ["10.0.0.0/16"], ports: [] })[0], /list the ports to open/);
+    assert.match(
+      egress({ name: "kafka", cidrs: ["10.0.0.0/16"], ports: [{ port: 9098, endPort: 9092 }] })[0],
+      /egress\[0\]\.ports\[0\]\.endPort: must not be below port 9098/,
+    );
+    assert.deepEqual(
+      egress({ name: "msk", cidrs: ["10.0.0.0/16"], ports: [{ port: 9092, endPort: 9098 }] }),
+      [],
+    );
+  });
+});

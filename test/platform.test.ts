@@ -166,7 +166,9 @@ describe("prod: EKS", () => {
     assert.deepEqual(i.encryptionConfig.resources, ["secrets"]);
     for (const log of ["api", "audit", "authenticator"]) assert.ok(i.enabledClusterLogTypes.includes(log));
     assert.equal(i.accessConfig.authenticationMode, "API");
-    assert.deepEqual(i.vpcConfig.publicAccessCidrs, ["203.0.113.0/24"]);
+    // Private by default: CI reaches it from self-hosted runners in the VPC.
+    assert.equal(i.vpcConfig.endpointPublicAccess, false);
+    assert.equal(i.vpcConfig.endpointPrivateAccess, true);
     assert.ok(cluster.protect, "the prod cluster is protected");
     for (const key of ofType(resources, "aws:kms/key:Key")) assert.equal(key.inputs.enableKeyRotation, true);
     // No implicit creator admin: the deploy role, the preview role (read-only) and the admins are explicit.
@@ -227,6 +229,53 @@ describe("prod: EKS", () => {
     const { resources } = await prod();
     const provider = one(resources, "pulumi:providers:kubernetes");
     assert.equal(provider.inputs.kubeconfig, "[secret]");
+  });
+});
+
+describe("prod: EKS ordering and upgrades", () => {
+  const byName = (resources: RecordedResource[]) => new Map(resources.map((r) => [r.name, r]));
+
+  it("creates node groups after the CNI and kube-proxy add-ons and the node role's permissions", async () => {
+    const { resources } = await prod();
+    const names = byName(resources);
+    const addon = (n: string) =>
+      ofType(resources, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === n)!.name;
+    const attachments = ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+      .filter((a) => /-node-/.test(a.name))
+      .map((a) => a.name);
+    assert.equal(attachments.length, 2);
+    for (const group of ofType(resources, "aws:eks/nodeGroup:NodeGroup")) {
+      for (const dep of [addon("vpc-cni"), addon("kube-proxy"), ...attachments]) {
+        assert.ok(group.dependsOn.includes(dep), `${group.name} must wait for ${dep}`);
+      }
+      // Same Kubernetes version as the control plane: a version bump upgrades the nodes too.
+      assert.equal(group.inputs.version, "1.34");
+    }
+    // The cluster waits for its role's permissions (and so outlives them on destroy).
+    const cluster = one(resources, "aws:eks/cluster:Cluster");
+    for (const suffix of ["-cluster-policy", "-cluster-kms"]) {
+      assert.ok(cluster.dependsOn.some((d) => d.endsWith(suffix) && names.has(d)), suffix);
+    }
+  });
+
+  it("turns NetworkPolicy enforcement on in the VPC CNI", async () => {
+    const { resources } = await prod();
+    const cni = ofType(resources, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "vpc-cni")!;
+    assert.deepEqual(JSON.parse(String(cni.inputs.configurationValues)), { enableNetworkPolicy: "true" });
+  });
+
+  it("gives every role it creates the permissions boundary", async () => {
+    const { resources } = await prod();
+    const roles = ofType(resources, "aws:iam/role:Role");
+    assert.ok(roles.length >= 7);
+    for (const r of roles) {
+      assert.equal(
+        r.inputs.permissionsBoundary,
+        "arn:aws:iam::123456789012:policy/flink-platform-boundary",
+        r.name,
+      );
+      assert.ok(String(r.inputs.name ?? r.name).length <= 64);
+    }
   });
 });
 

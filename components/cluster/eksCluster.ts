@@ -65,7 +65,11 @@ export class EksCluster extends pulumi.ComponentResource {
 
     const clusterRole = new aws.iam.Role(
       `${name}-cluster`,
-      { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")), tags },
+      {
+        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")),
+        permissionsBoundary: c.permissionsBoundaryArn,
+        tags,
+      },
       parent,
     );
     // The cluster waits for its role's permissions, and on destroy they outlive it.
@@ -143,6 +147,7 @@ export class EksCluster extends pulumi.ComponentResource {
           assumeRolePolicy: pulumi
             .all([oidc.arn, issuerUrl])
             .apply(([arn, url]) => JSON.stringify(irsaTrustPolicy(arn, url, namespace, serviceAccount))),
+          permissionsBoundary: c.permissionsBoundaryArn,
           tags,
         },
         parent,
@@ -198,7 +203,11 @@ export class EksCluster extends pulumi.ComponentResource {
 
     const nodeRole = new aws.iam.Role(
       `${name}-node`,
-      { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")), tags },
+      {
+        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
+        permissionsBoundary: c.permissionsBoundaryArn,
+        tags,
+      },
       parent,
     );
     // Only what the kubelet needs; the VPC CNI's own permissions go to its IRSA role.

@@ -23,6 +23,8 @@ export interface StateBucketsArgs {
   serviceAccount: string;
   oidcProviderArn: pulumi.Input<string>;
   oidcIssuerUrl: pulumi.Input<string>;
+  /** Permissions boundary for every role created here (cluster.permissionsBoundaryArn). */
+  permissionsBoundary?: string;
   /** Production: protect buckets and key, keep the buckets if the stack is destroyed. */
   protect: boolean;
   tags: Record<string, string>;
@@ -65,6 +67,7 @@ export class StateBuckets extends pulumi.ComponentResource {
           assumeRolePolicy: pulumi
             .all([args.oidcProviderArn, args.oidcIssuerUrl])
             .apply(([arn, url]) => JSON.stringify(irsaTrustPolicy(arn, url, namespace, serviceAccount))),
+          permissionsBoundary: args.permissionsBoundary,
           tags: args.tags,
         },
         parent,

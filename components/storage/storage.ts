@@ -61,6 +61,7 @@ export class Storage extends pulumi.ComponentResource {
           oidcProviderArn: args.oidc.providerArn,
           oidcIssuerUrl: args.oidc.issuerUrl,
           protect: model.environment.tier === "production",
+          permissionsBoundary: model.cluster.permissionsBoundaryArn,
           tags: args.tags,
         },
         { parent: this },
