@@ -7,6 +7,8 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { NAMESPACE, ConfigError } from "./problems";
 import { StackCheck, validateStack } from "./load";
 import { resolveModel, PlatformModel } from "./model";
+import { StackConfig } from "./schema";
+import { readRegistry, registryProblems } from "./stacks";
 
 export { ConfigError } from "./problems";
 export type { PlatformModel } from "./model";
@@ -34,7 +36,9 @@ export function readStackConfig(): { raw: Record<string, string>; secretKeys: Se
  */
 export function loadPlatformModel(checks: readonly StackCheck[] = []): PlatformModel {
   const { raw, secretKeys } = readStackConfig();
-  const result = validateStack(raw, secretKeys, checks);
+  const stack = pulumi.getStack();
+  const registered = (s: StackConfig) => registryProblems(stack, s.environment.tier, readRegistry());
+  const result = validateStack(raw, secretKeys, [registered, ...checks]);
   if (!result.ok) throw new ConfigError(result.problems);
   const config = new pulumi.Config(NAMESPACE);
   const secrets = Object.fromEntries(

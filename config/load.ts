@@ -7,6 +7,7 @@ import { crossFieldProblems } from "./rules";
 import { PathSegment, Problem, problem, unknownKeyMessage } from "./problems";
 import { zodProblems } from "./zodProblems";
 import { removedKeyProblems, withoutRemovedKeys } from "./removed";
+import { coerceScalars } from "./coerce";
 import { Tier } from "./defaults";
 
 export type Validation = { ok: true; stack: StackConfig } | { ok: false; problems: Problem[] };
@@ -45,7 +46,7 @@ export function validateStack(
 
   problems.push(...removedKeyProblems(config));
   const schema = stackSchema(tierOf(config.environment));
-  const parsed = schema.safeParse(withoutRemovedKeys(config));
+  const parsed = schema.safeParse(coerceScalars(schema, withoutRemovedKeys(config)));
   if (!parsed.success) {
     problems.push(...zodProblems(parsed.error, schema, config));
     return { ok: false, problems: sortProblems(problems) };

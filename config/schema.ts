@@ -1,6 +1,8 @@
 /**
- * The stack configuration schema: every key under `flink-platform:`, its type, range and
- * per-tier default. Objects are strict, so a misspelt key is an error, never ignored.
+ * The stack configuration schema: every key under `flink-platform:`, its type, range, per-tier
+ * default and meaning. Objects are strict, so a misspelt key is an error, never ignored. The
+ * descriptions here are the configuration reference: `npm run docs` writes docs/configuration.md
+ * and schema/stack.schema.json from them (tests keep both in step).
  */
 import { z } from "zod";
 import { FLINK_VERSIONS, EKS_VERSION_NAMES } from "../components/versions";
@@ -18,16 +20,16 @@ const dnsLabel = (max = 63) =>
     .max(max, { error: `must be at most ${max} characters` })
     .regex(DNS_LABEL, { error: "must be lowercase letters, digits and '-', starting with a letter" });
 
-const size = z.string().transform((text, ctx) => {
+function toBytes(text: string, ctx: z.core.$RefinementCtx<string>): number {
   const bytes = parseSize(text);
   if (bytes === undefined || bytes === 0) {
     ctx.issues.push({ code: "custom", input: text, message: `"${text}" is not a size: use ${SIZE_HINT}` });
     return z.NEVER;
   }
   return bytes;
-});
+}
 
-const duration = z.string().transform((text, ctx) => {
+function toMillis(text: string, ctx: z.core.$RefinementCtx<string>): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms === 0) {
     ctx.issues.push({
@@ -38,19 +40,30 @@ const duration = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
   return ms;
-});
+}
+
+/** A size as written (`2g`, `512Mi`), parsed to bytes; `format` names it in the JSON Schema. */
+const size = z.string().meta({ format: "size" }).transform(toBytes);
+/** A size with a default written the same way, so editors and the reference show `2g`, not bytes. */
+const sizeDefault = (text: string) => z.string().meta({ format: "size" }).default(text).transform(toBytes);
+const duration = z.string().meta({ format: "duration" }).transform(toMillis);
+const durationDefault = (text: string) =>
+  z.string().meta({ format: "duration" }).default(text).transform(toMillis);
 
 const cpu = z.number().positive().max(256);
 const count = (min: number, max: number) => z.int().min(min).max(max);
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-const cidr = z.string().refine(
-  (text) => {
-    const m = CIDR.exec(text);
-    return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
-  },
-  { error: (iss) => `"${String(iss.input)}" is not an IPv4 CIDR such as 203.0.113.0/24` },
-);
+const cidr = z
+  .string()
+  .meta({ format: "ipv4-cidr" })
+  .refine(
+    (text) => {
+      const m = CIDR.exec(text);
+      return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+    },
+    { error: (iss) => `"${String(iss.input)}" is not an IPv4 CIDR such as 203.0.113.0/24` },
+  );
 
 const flinkConfiguration = z.record(
   z.string(),
@@ -59,75 +72,125 @@ const flinkConfiguration = z.record(
 
 /** Resources of a Flink process, every field optional so it can inherit the stack default. */
 const processResources = z.strictObject({
-  cpu: cpu.optional(),
-  memory: size.optional(),
-  replicas: count(1, 100).optional(),
+  cpu: cpu.optional().describe("Cores (requests = limits); the stack's `flink.*.cpu` when unset."),
+  memory: size.optional().describe("Process size (Flink's `*.memory.process.size`); the stack's when unset."),
+  replicas: count(1, 100)
+    .optional()
+    .describe(
+      "JobManagers: HA standbys included (default `ha.jobManagerReplicas` with HA, else 1); TaskManagers: default ⌈parallelism ÷ slots⌉.",
+    ),
 });
 
 const autoscaler = z.strictObject({
-  enabled: z.boolean().default(true),
-  targetUtilization: z.number().gt(0).lt(1).default(0.7),
-  stabilizationInterval: duration.default(parseDuration("5 min")!),
-  metricsWindow: duration.default(parseDuration("10 min")!),
-  maxParallelism: count(1, 32768).optional(),
+  enabled: z.boolean().default(true).describe("The operator's job autoscaler (`job.autoscaler.enabled`)."),
+  targetUtilization: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.7)
+    .describe("Busy-time target per vertex (`job.autoscaler.utilization.target`)."),
+  stabilizationInterval: durationDefault("5 min").describe("No scaling this long after a rescale."),
+  metricsWindow: durationDefault("10 min").describe("Window the autoscaler averages metrics over."),
+  maxParallelism: count(1, 32768)
+    .optional()
+    .describe("Ceiling per vertex; the fit checks count TaskManagers at this ceiling."),
 });
 
 const UPGRADE_MODES = ["stateless", "savepoint", "last-state"] as const;
 const JOB_STATES = ["running", "suspended"] as const;
 
 const jobFields = {
-  jarURI: z.string().regex(/^(local|s3|https?|file):\/\/\S+\.jar$/, {
-    error: "must be a jar URI such as local:///opt/flink/usrlib/job.jar or s3://bucket/job.jar",
-  }),
-  entryClass: z.string().min(1).optional(),
-  args: z.array(z.string()).default([]),
-  parallelism: count(1, 32768),
-  state: z.enum(JOB_STATES).default("running"),
-  upgradeMode: z.enum(UPGRADE_MODES).optional(),
-  /** Production refuses `stateless` unless the job opts out explicitly. */
-  allowStatelessInProduction: z.boolean().default(false),
-  initialSavepointPath: z.string().min(1).optional(),
-  /** Change (with initialSavepointPath) to redeploy a running job from that savepoint. */
-  savepointRedeployNonce: count(1, 2_147_483_647).optional(),
-  allowNonRestoredState: z.boolean().optional(),
-  flinkConfiguration: flinkConfiguration.default({}),
+  jarURI: z
+    .string()
+    .regex(/^(local|s3|https?|file):\/\/\S+\.jar$/, {
+      error: "must be a jar URI such as local:///opt/flink/usrlib/job.jar or s3://bucket/job.jar",
+    })
+    .describe(
+      "The job's jar: `local://` (in the image), `s3://` (in one of the namespace's `artifacts`, EKS), `https://`. Session jobs: `https://`, or `s3://` on EKS.",
+    ),
+  entryClass: z.string().min(1).optional().describe("Main class, when the jar's manifest names none."),
+  args: z.array(z.string()).default([]).describe("Program arguments."),
+  parallelism: count(1, 32768).describe("Job parallelism (required)."),
+  state: z
+    .enum(JOB_STATES)
+    .default("running")
+    .describe("`suspended` stops the job (stateful modes keep its state)."),
+  upgradeMode: z
+    .enum(UPGRADE_MODES)
+    .optional()
+    .describe("How a spec change is applied; the stack's `flink.upgradeMode` when unset."),
+  allowStatelessInProduction: z
+    .boolean()
+    .default(false)
+    .describe("Opt out of production's rule that jobs upgrade with state."),
+  initialSavepointPath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Start (or, with the nonce, restart) from this savepoint."),
+  savepointRedeployNonce: count(1, 2_147_483_647)
+    .optional()
+    .describe("Change it (with `initialSavepointPath`) to redeploy a running job from that savepoint."),
+  allowNonRestoredState: z.boolean().optional().describe("Let a restore skip state no operator claims."),
+  flinkConfiguration: flinkConfiguration
+    .default({})
+    .describe('Extra Flink settings for this job (see "Flink configuration").'),
 };
 
 const applicationJob = z.strictObject({
-  name: dnsLabel(),
+  name: dnsLabel().describe(
+    "FlinkDeployment name: ≤ 45 characters (the operator's rule), unique among the namespace's jobs and session clusters.",
+  ),
   ...jobFields,
-  taskSlots: count(1, 64).optional(),
-  flinkVersion: z.enum(FLINK_VERSIONS).optional(),
-  image: z.string().min(1).optional(),
-  jobManager: processResources.prefault({}),
-  taskManager: processResources.prefault({}),
-  autoscaler: autoscaler.optional(),
+  taskSlots: count(1, 64)
+    .optional()
+    .describe("Slots per TaskManager; the stack's `flink.taskSlots` when unset."),
+  flinkVersion: z
+    .enum(FLINK_VERSIONS)
+    .optional()
+    .describe("Flink line; the stack's `flink.version` when unset."),
+  image: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Image; the pinned official one for its Flink line when unset."),
+  jobManager: processResources.prefault({}).describe("JobManager resources and replicas."),
+  taskManager: processResources.prefault({}).describe("TaskManager resources and replicas."),
+  autoscaler: autoscaler.optional().describe("The operator's autoscaler for this job."),
 });
 
 const sessionCluster = z.strictObject({
-  name: dnsLabel(),
-  taskSlots: count(1, 64).optional(),
-  flinkVersion: z.enum(FLINK_VERSIONS).optional(),
-  image: z.string().min(1).optional(),
-  jobManager: processResources.prefault({}),
-  taskManager: processResources.prefault({}),
-  flinkConfiguration: flinkConfiguration.default({}),
+  name: dnsLabel().describe(
+    "FlinkDeployment name (≤ 45 characters), unique among the namespace's jobs and session clusters.",
+  ),
+  taskSlots: count(1, 64).optional().describe("Slots per TaskManager."),
+  flinkVersion: z.enum(FLINK_VERSIONS).optional().describe("Flink line."),
+  image: z.string().min(1).optional().describe("Image."),
+  jobManager: processResources.prefault({}).describe("JobManager resources and replicas."),
+  taskManager: processResources
+    .prefault({})
+    .describe(
+      "TaskManager resources; replicas default ⌈Σ session-job parallelism ÷ slots⌉ (0 without jobs).",
+    ),
+  flinkConfiguration: flinkConfiguration.default({}).describe("Extra Flink settings for the cluster."),
 });
 
 const sessionJob = z.strictObject({
-  name: dnsLabel(),
-  sessionCluster: dnsLabel(),
+  name: dnsLabel().describe("FlinkSessionJob name, unique among the namespace's session jobs."),
+  sessionCluster: dnsLabel().describe("A session cluster of the same namespace."),
   ...jobFields,
 });
 
 const snapshot = z.strictObject({
-  name: dnsLabel(),
-  /** Name of an application job or session job in the same namespace. */
-  job: dnsLabel(),
-  type: z.enum(["savepoint", "checkpoint"]).default("savepoint"),
-  formatType: z.enum(["CANONICAL", "NATIVE"]).default("CANONICAL"),
-  disposeOnDelete: z.boolean().default(false),
-  backoffLimit: count(0, 10).default(1),
+  name: dnsLabel().describe("FlinkStateSnapshot name."),
+  job: dnsLabel().describe("An application job or session job of the same namespace."),
+  type: z.enum(["savepoint", "checkpoint"]).default("savepoint").describe("What to take, once the job runs."),
+  formatType: z.enum(["CANONICAL", "NATIVE"]).default("CANONICAL").describe("Savepoint format."),
+  disposeOnDelete: z
+    .boolean()
+    .default(false)
+    .describe("Delete the savepoint's data when this resource is deleted."),
+  backoffLimit: count(0, 10).default(1).describe("Retries after a failed attempt."),
 });
 
 const HA_MODES = ["kubernetes", "zookeeper", "none"] as const;
@@ -137,17 +200,20 @@ const HA_MODES = ["kubernetes", "zookeeper", "none"] as const;
  * which fetches session-job jars itself). EKS only.
  */
 const artifactLocation = z.strictObject({
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" }),
-  /** Key prefix, e.g. `analytics/`; empty for the whole bucket. */
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" })
+    .describe("Bucket holding the jars (same region as the cluster)."),
   prefix: z
     .string()
     .regex(/^([^*?\s]+\/)?$/, { error: "must be empty or a key prefix ending in '/' without wildcards" })
-    .default(""),
-  /** The bucket's customer-managed KMS key, when it uses one (the role then may decrypt through S3). */
+    .default("")
+    .describe("Key prefix, e.g. `analytics/`; empty for the whole bucket."),
   kmsKeyArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, { error: "must be a KMS key ARN" })
-    .optional(),
+    .optional()
+    .describe("The bucket's customer-managed KMS key, if any: the readers may decrypt through S3."),
 });
 
 const port = count(1, 65535);
@@ -157,22 +223,23 @@ const port = count(1, 65535);
  */
 const egressRule = z
   .strictObject({
-    /** Names the NetworkPolicy `egress-<name>`. */
-    name: dnsLabel(40),
-    cidrs: z.array(cidr).min(1).optional(),
-    namespace: dnsLabel().optional(),
-    /** With `namespace`: only pods with these labels (all pods of the namespace otherwise). */
-    podLabels: z.record(z.string(), z.string()).optional(),
+    name: dnsLabel(40).describe("Names the NetworkPolicy `egress-<name>`."),
+    cidrs: z.array(cidr).min(1).optional().describe("Destinations outside the cluster."),
+    namespace: dnsLabel().optional().describe("Or: pods of this in-cluster namespace."),
+    podLabels: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("With `namespace`: only pods with these labels."),
     ports: z
       .array(
         z.strictObject({
-          port,
-          /** Last port of a range (`port`–`endPort`), e.g. MSK's 9092–9098. */
-          endPort: port.optional(),
-          protocol: z.enum(["TCP", "UDP"]).default("TCP"),
+          port: port.describe("Port, or first port of a range."),
+          endPort: port.optional().describe("Last port of a range (`port`–`endPort`), e.g. MSK's 9092–9098."),
+          protocol: z.enum(["TCP", "UDP"]).default("TCP").describe("Protocol."),
         }),
       )
-      .min(1, { error: "list the ports to open; opening every port is not allowed" }),
+      .min(1, { error: "list the ports to open; opening every port is not allowed" })
+      .describe("Ports to open (at least one)."),
   })
   .superRefine((rule, ctx) => {
     if ((rule.cidrs === undefined) === (rule.namespace === undefined)) {
@@ -197,76 +264,140 @@ const egressRule = z
 
 function namespaceSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
   return z.strictObject({
-    name: dnsLabel(),
-    quota: z.strictObject({
-      cpu: z.number().positive(),
-      memory: size,
-      pods: count(1, 10_000).default(d.quotaPods),
-      persistentVolumeClaims: count(0, 1000).default(10),
-      flinkDeployments: count(1, 1000).default(20),
-    }),
-    priority: z.enum(["critical", "standard"]).default(d.namespacePriority),
-    ha: z.strictObject({ mode: z.enum(HA_MODES) }).optional(),
-    /** S3 locations of the namespace's job jars (read-only). */
-    artifacts: z.array(artifactLocation).default([]),
-    /** Extra egress for the namespace's Flink pods, beyond DNS, HTTPS and the platform's own flows. */
-    egress: z.array(egressRule).default([]),
-    jobs: z.array(applicationJob).default([]),
-    sessionClusters: z.array(sessionCluster).default([]),
-    sessionJobs: z.array(sessionJob).default([]),
-    snapshots: z.array(snapshot).default([]),
+    name: dnsLabel().describe("Team namespace (unique)."),
+    quota: z
+      .strictObject({
+        cpu: z.number().positive().describe("CPU requests and limits the namespace may hold (cores)."),
+        memory: size.describe("Memory requests and limits."),
+        pods: count(1, 10_000).default(d.quotaPods).describe("Pods."),
+        persistentVolumeClaims: count(0, 1000).default(10).describe("PersistentVolumeClaims."),
+        flinkDeployments: count(1, 1000)
+          .default(20)
+          .describe("FlinkDeployments (`count/flinkdeployments.flink.apache.org`)."),
+      })
+      .describe("ResourceQuota; the preview checks every job plus one upgrade's headroom against it."),
+    priority: z
+      .enum(["critical", "standard"])
+      .default(d.namespacePriority)
+      .describe("PriorityClass `flink-<priority>` of its Flink pods."),
+    ha: z
+      .strictObject({ mode: z.enum(HA_MODES).describe("HA mode for this namespace's clusters.") })
+      .optional()
+      .describe("Overrides `ha.mode` for this namespace."),
+    artifacts: z
+      .array(artifactLocation)
+      .default([])
+      .describe("S3 locations of the namespace's job jars (read-only; EKS)."),
+    egress: z
+      .array(egressRule)
+      .default([])
+      .describe(
+        "Egress for its Flink pods beyond DNS, HTTPS and the platform's flows (Kafka, databases...).",
+      ),
+    jobs: z.array(applicationJob).default([]).describe("Application jobs: one FlinkDeployment each."),
+    sessionClusters: z
+      .array(sessionCluster)
+      .default([])
+      .describe("Session clusters: a FlinkDeployment without a job."),
+    sessionJobs: z
+      .array(sessionJob)
+      .default([])
+      .describe("FlinkSessionJobs on the namespace's session clusters."),
+    snapshots: z.array(snapshot).default([]).describe("FlinkStateSnapshots of the namespace's jobs."),
   });
 }
 
 const nodeGroup = z.strictObject({
-  instanceTypes: z.array(z.enum(INSTANCE_TYPE_NAMES as [string, ...string[]])).min(1),
-  minSize: count(0, 1000),
-  desiredSize: count(0, 1000),
-  maxSize: count(1, 1000),
-  diskSizeGiB: count(20, 2000).default(50),
-  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+  instanceTypes: z
+    .array(z.enum(INSTANCE_TYPE_NAMES as [string, ...string[]]))
+    .min(1)
+    .describe(
+      "Instance types (from components/cluster/instanceCatalog.ts); the fit check uses the smallest.",
+    ),
+  minSize: count(0, 1000).describe("Minimum nodes."),
+  desiredSize: count(0, 1000).describe("Nodes at creation (later changes to it are ignored)."),
+  maxSize: count(1, 1000).describe(
+    "Maximum nodes; the fit check packs every pod of the pool onto this many.",
+  ),
+  diskSizeGiB: count(20, 2000).default(50).describe("Encrypted gp3 root volume."),
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("EC2 capacity type."),
 });
 
 const roleArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" });
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" })
+  .meta({ format: "iam-role-arn" });
 
 function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
-  const eks = z.strictObject({
-    provider: z.literal("eks"),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-west-1" }),
-    kubernetesVersion: z.enum(EKS_VERSION_NAMES),
-    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/)).min(1),
-    vpcCidr: cidr.default("10.40.0.0/16"),
-    natGateways: z.enum(["single", "per-az"]).default(d.natGateways),
-    endpoint: z
-      .strictObject({
-        privateAccess: z.boolean().default(true),
-        publicAccessCidrs: z.array(cidr).default([]),
-      })
-      .prefault({}),
-    /** The role `pulumi up` runs as (CI's deploy role): cluster admin through an access entry. */
-    deployRoleArn: roleArn,
-    /** The pull-request preview role: read-only cluster access (no Secrets). */
-    previewRoleArn: roleArn.optional(),
-    adminRoleArns: z.array(roleArn).default([]),
-    /**
-     * An IAM policy every role the platform creates carries as its permissions boundary, so the
-     * deploy role may create roles only under it (docs/deploy-role-policy.json).
-     */
-    permissionsBoundaryArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/, { error: "must be an IAM policy ARN" })
-      .optional(),
-    nodeGroups: z.strictObject({ system: nodeGroup, flink: nodeGroup }),
-  });
-  const existing = z.strictObject({
-    provider: z.literal("existing"),
-    /** Path to a kubeconfig file; the provider's usual discovery when omitted. */
-    kubeconfig: z.string().min(1).optional(),
-    context: z.string().min(1).optional(),
-    storageClass: z.string().min(1).optional(),
-  });
+  const eks = z
+    .strictObject({
+      provider: z.literal("eks").describe("An EKS cluster the stack creates."),
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-west-1" })
+        .describe("Region of every AWS resource."),
+      kubernetesVersion: z.enum(EKS_VERSION_NAMES).describe("EKS version; add-ons are pinned per version."),
+      availabilityZones: z
+        .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/))
+        .min(1)
+        .describe("Zones in `region`: ≥ 3 in production, ≥ 2 otherwise."),
+      vpcCidr: cidr.default("10.40.0.0/16").describe("VPC range, /20 or larger."),
+      natGateways: z
+        .enum(["single", "per-az"])
+        .default(d.natGateways)
+        .describe("One NAT gateway, or one per zone."),
+      endpoint: z
+        .strictObject({
+          privateAccess: z
+            .boolean()
+            .default(true)
+            .describe("API reachable inside the VPC (self-hosted CI runners)."),
+          publicAccessCidrs: z
+            .array(cidr)
+            .default([])
+            .describe(
+              "Networks allowed to the public endpoint (office, VPN, CI egress); none = no public endpoint.",
+            ),
+        })
+        .prefault({})
+        .describe("The Kubernetes API endpoint."),
+      deployRoleArn: roleArn.describe(
+        "The role `pulumi up` runs as (CI's deploy role for this stack): cluster admin.",
+      ),
+      viewerRoleArns: z
+        .array(roleArn)
+        .default([])
+        .describe("Read-only cluster access (no Secrets), e.g. for on-call."),
+      adminRoleArns: z.array(roleArn).default([]).describe("Cluster admins."),
+      permissionsBoundaryArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/, { error: "must be an IAM policy ARN" })
+        .optional()
+        .describe(
+          "Permissions boundary for every role the stack creates (docs/deploy-role-policy.json requires it).",
+        ),
+      nodeGroups: z
+        .strictObject({
+          system: nodeGroup.describe(
+            "Platform pods: operator, monitoring, ZooKeeper, cert-manager, CoreDNS.",
+          ),
+          flink: nodeGroup.describe("Flink pods only (tainted `flink-platform/pool=flink:NoSchedule`)."),
+        })
+        .describe("Managed node groups."),
+    })
+    .describe("EKS (required in production).");
+  const existing = z
+    .strictObject({
+      provider: z.literal("existing").describe("A cluster that already exists (kind, minikube, k3d)."),
+      kubeconfig: z.string().min(1).optional().describe("Kubeconfig file; the usual discovery when unset."),
+      context: z.string().min(1).optional().describe("Kubeconfig context, e.g. `kind-flink-dev`."),
+      storageClass: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("StorageClass for PVCs; the cluster's default when unset."),
+    })
+    .describe("An existing cluster (development).");
   return z.discriminatedUnion("provider", [eks, existing], {
     error: 'cluster.provider must be "eks" or "existing"',
   });
@@ -275,143 +406,248 @@ function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
 export function stackSchema(tier: Tier) {
   const d = TIER_DEFAULTS[tier];
   return z.strictObject({
-    environment: z.strictObject({ name: dnsLabel(20), tier: z.enum(TIERS) }),
-    cluster: clusterSchema(d),
+    environment: z
+      .strictObject({
+        name: dnsLabel(20).describe("Environment name: cluster `flink-<name>`, tags, default bucket names."),
+        tier: z
+          .enum(TIERS)
+          .describe(
+            "Defaults and rules: production requires HA, stateful upgrades, EKS, 3 zones; it protects state.",
+          ),
+      })
+      .describe("Which environment this stack is."),
+    cluster: clusterSchema(d).describe("Where Flink runs."),
     storage: z
       .strictObject({
-        /** EKS: every namespace's state bucket is `<bucketPrefix>-<namespace>`. */
         bucketPrefix: z
           .string()
           .regex(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/, {
-            error: "must be 3–42 lowercase letters, digits and '-', starting and ending with a letter or digit",
+            error:
+              "must be 3–42 lowercase letters, digits and '-', starting and ending with a letter or digit",
           })
-          .optional(),
-        noncurrentVersionExpirationDays: count(1, 3650).default(d.noncurrentVersionExpirationDays),
-        abortIncompleteUploadDays: count(1, 365).default(7),
+          .optional()
+          .describe(
+            "EKS: each namespace's state bucket is `<bucketPrefix>-<namespace>` (default `flink-<env>-<region>`).",
+          ),
+        noncurrentVersionExpirationDays: count(1, 3650)
+          .default(d.noncurrentVersionExpirationDays)
+          .describe("Days deleted or overwritten state stays recoverable as a noncurrent version."),
+        abortIncompleteUploadDays: count(1, 365)
+          .default(7)
+          .describe("Days before incomplete multipart uploads are aborted."),
         objectStore: z
           .strictObject({
-            /** Each namespace's bucket is `<bucketPrefix>-<namespace>`, with its own store user. */
-            bucketPrefix: dnsLabel(20).default("flink"),
-            storageSize: size.default(parseSize("20Gi")!),
-            cpu: cpu.default(0.5),
-            memory: size.default(parseSize("1Gi")!),
+            bucketPrefix: dnsLabel(20)
+              .default("flink")
+              .describe("Each namespace's bucket is `<bucketPrefix>-<namespace>`."),
+            storageSize: sizeDefault("20Gi").describe("Its persistent volume."),
+            cpu: cpu.default(0.5).describe("Requests = limits."),
+            memory: sizeDefault("1Gi").describe("Requests = limits."),
           })
-          .prefault({}),
+          .prefault({})
+          .describe("Development: the in-cluster S3-compatible store."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("Checkpoint, savepoint and HA storage."),
     ha: z
       .strictObject({
-        mode: z.enum(HA_MODES).default(d.haMode),
-        jobManagerReplicas: count(1, 5).default(d.jobManagerReplicas),
+        mode: z
+          .enum(HA_MODES)
+          .default(d.haMode)
+          .describe(
+            "JobManager HA: Kubernetes ConfigMaps, a ZooKeeper ensemble, or none (refused in production).",
+          ),
+        jobManagerReplicas: count(1, 5)
+          .default(d.jobManagerReplicas)
+          .describe("JobManagers per cluster with HA (standbys)."),
         zookeeper: z
           .strictObject({
-            replicas: count(1, 7).default(d.zookeeperReplicas),
-            storageSize: size.default(parseSize("10Gi")!),
-            cpu: cpu.default(0.5),
-            memory: size.default(parseSize("1Gi")!),
+            replicas: count(1, 7).default(d.zookeeperReplicas).describe("Members: odd, ≥ 3 in production."),
+            storageSize: sizeDefault("10Gi").describe("Data volume per member."),
+            cpu: cpu.default(0.5).describe("Requests = limits."),
+            memory: sizeDefault("1Gi").describe("Requests = limits; the JVM heap is half of it."),
           })
-          .prefault({}),
+          .prefault({})
+          .describe("The ensemble, when a namespace uses ZooKeeper HA."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("High availability."),
     operator: z
       .strictObject({
-        webhook: z.boolean().default(d.operatorWebhook),
-        replicas: count(1, 3).default(d.operatorReplicas),
-        cpu: cpu.default(0.5),
-        memory: size.default(parseSize("1Gi")!),
+        webhook: z
+          .boolean()
+          .default(d.operatorWebhook)
+          .describe("The operator's admission webhook (installs cert-manager)."),
+        replicas: count(1, 3)
+          .default(d.operatorReplicas)
+          .describe("Operator pods; more than one elects a leader."),
+        cpu: cpu.default(0.5).describe("Requests = limits."),
+        memory: sizeDefault("1Gi").describe("Requests = limits."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("The Flink Kubernetes Operator."),
     flink: z
       .strictObject({
-        version: z.enum(FLINK_VERSIONS).default("1.20"),
-        image: z.string().min(1).optional(),
-        taskSlots: count(1, 64).default(2),
+        version: z.enum(FLINK_VERSIONS).default("1.20").describe("Flink line; configuration keys follow it."),
+        image: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("Custom image for `version` (built from the official one)."),
+        taskSlots: count(1, 64).default(2).describe("`taskmanager.numberOfTaskSlots`."),
         jobManager: z
-          .strictObject({ cpu: cpu.default(1), memory: size.default(parseSize("2g")!) })
-          .prefault({}),
+          .strictObject({
+            cpu: cpu.default(1).describe("Cores."),
+            memory: sizeDefault("2g").describe("Process size."),
+          })
+          .prefault({})
+          .describe("JobManager defaults."),
         taskManager: z
-          .strictObject({ cpu: cpu.default(2), memory: size.default(parseSize("4g")!) })
-          .prefault({}),
-        upgradeMode: z.enum(UPGRADE_MODES).default(d.upgradeMode),
-        /** How long `pulumi up` waits for each job to run (its upgrade included) before failing. */
-        deployTimeout: duration.default(parseDuration(d.deployTimeout)!),
-        stateBackend: z.enum(["rocksdb", "hashmap"]).default("rocksdb"),
+          .strictObject({
+            cpu: cpu.default(2).describe("Cores."),
+            memory: sizeDefault("4g").describe("Process size."),
+          })
+          .prefault({})
+          .describe("TaskManager defaults."),
+        upgradeMode: z.enum(UPGRADE_MODES).default(d.upgradeMode).describe("Default upgrade mode."),
+        deployTimeout: durationDefault(d.deployTimeout).describe(
+          "How long `pulumi up` waits for each Flink resource to be ready (an upgrade included) before failing.",
+        ),
+        stateBackend: z.enum(["rocksdb", "hashmap"]).default("rocksdb").describe("`state.backend.type`."),
         checkpointing: z
           .strictObject({
-            interval: duration.default(parseDuration(d.checkpointInterval)!),
-            mode: z.enum(["EXACTLY_ONCE", "AT_LEAST_ONCE"]).default("EXACTLY_ONCE"),
-            incremental: z.boolean().default(true),
-            retained: count(1, 100).default(d.retainedCheckpoints),
-            timeout: duration.default(parseDuration("10 min")!),
-            minPause: duration.default(parseDuration("10 s")!),
+            interval: durationDefault(d.checkpointInterval).describe("Checkpoint interval."),
+            mode: z
+              .enum(["EXACTLY_ONCE", "AT_LEAST_ONCE"])
+              .default("EXACTLY_ONCE")
+              .describe("Checkpointing mode."),
+            incremental: z.boolean().default(true).describe("Incremental checkpoints (RocksDB)."),
+            retained: count(1, 100)
+              .default(d.retainedCheckpoints)
+              .describe("Completed checkpoints Flink keeps."),
+            timeout: durationDefault("10 min").describe("Checkpoint timeout."),
+            minPause: durationDefault("10 s").describe("Minimum pause between checkpoints."),
           })
-          .prefault({}),
+          .prefault({})
+          .describe("Checkpointing."),
         restartStrategy: z
           .strictObject({
-            type: z.enum(["exponential-delay", "fixed-delay", "failure-rate"]).default("exponential-delay"),
-            attempts: count(1, 1000).default(10),
-            delay: duration.default(parseDuration("10 s")!),
-            maxDelay: duration.default(parseDuration("5 min")!),
+            type: z
+              .enum(["exponential-delay", "fixed-delay", "failure-rate"])
+              .default("exponential-delay")
+              .describe("Restart strategy."),
+            attempts: count(1, 1000)
+              .default(10)
+              .describe("Attempts before backoff reset / attempts / failures per interval."),
+            delay: durationDefault("10 s").describe("Initial backoff (failure-rate: delay)."),
+            maxDelay: durationDefault("5 min").describe("Maximum backoff (failure-rate: interval)."),
           })
-          .prefault({}),
+          .prefault({})
+          .describe("Restart strategy."),
         savepoints: z
           .strictObject({
-            periodicInterval: duration.optional(),
-            historyMaxAge: duration.default(parseDuration(d.savepointHistoryMaxAge)!),
-            historyMaxCount: count(1, 1000).default(d.savepointHistoryMaxCount),
+            periodicInterval: duration.optional().describe("The operator's periodic savepoints."),
+            historyMaxAge: durationDefault(d.savepointHistoryMaxAge).describe(
+              "Savepoints older than this leave the history (and are disposed).",
+            ),
+            historyMaxCount: count(1, 1000)
+              .default(d.savepointHistoryMaxCount)
+              .describe("Savepoints kept in the history."),
           })
-          .prefault({}),
-        flinkConfiguration: flinkConfiguration.default({}),
+          .prefault({})
+          .describe("Savepoints the operator takes."),
+        flinkConfiguration: flinkConfiguration
+          .default({})
+          .describe("Extra Flink settings for every cluster (job-level settings win)."),
       })
-      .prefault({}),
-    namespaces: z.array(namespaceSchema(d)).min(1, { error: "at least one Flink namespace is required" }),
+      .prefault({})
+      .describe("Defaults for every job and session cluster."),
+    namespaces: z
+      .array(namespaceSchema(d))
+      .min(1, { error: "at least one Flink namespace is required" })
+      .describe("Team namespaces and their Flink workloads (at least one)."),
     monitoring: z
       .strictObject({
-        enabled: z.boolean().default(true),
-        retention: duration.default(parseDuration(d.metricsRetention)!),
-        storageSize: size.default(parseSize(d.metricsStorage)!),
-        /** Prometheus and Alertmanager replicas (2 in production: one may be lost or upgraded). */
-        replicas: count(1, 3).default(d.monitoringReplicas),
-        scrapeInterval: duration.default(parseDuration("30 s")!),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe("The monitoring stack (Prometheus, Alertmanager, Grafana, PodMonitors, rules)."),
+        retention: durationDefault(d.metricsRetention).describe("Prometheus retention."),
+        storageSize: sizeDefault(d.metricsStorage).describe(
+          "Prometheus volume per replica (retention size 90 % of it).",
+        ),
+        replicas: count(1, 3).default(d.monitoringReplicas).describe("Prometheus and Alertmanager replicas."),
+        scrapeInterval: durationDefault("30 s").describe("Scrape and rule evaluation interval."),
         prometheus: z
           .strictObject({
-            cpu: cpu.default(d.prometheusCpu),
-            memory: size.default(parseSize(d.prometheusMemory)!),
+            cpu: cpu.default(d.prometheusCpu).describe("Cores."),
+            memory: sizeDefault(d.prometheusMemory).describe("Memory."),
           })
-          .prefault({}),
-        /** Page that documents the alerts; each alert links to `<url>#<alertname in lower case>`. */
-        runbookBaseUrl: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
+          .prefault({})
+          .describe("Prometheus requests = limits."),
+        runbookBaseUrl: z
+          .url({ protocol: /^https$/, error: "must be an https:// URL" })
+          .optional()
+          .describe("Adds `runbook_url: <url>#<alert in lower case>` to every alert."),
         alerts: z
           .strictObject({
-            restartsPer15m: count(1, 1000).default(d.alertRestartsPer15m),
-            checkpointDurationSeconds: z.number().positive().default(d.alertCheckpointDurationSeconds),
-            backpressureMsPerSecond: z.number().min(1).max(1000).default(500),
-            heapUsageRatio: z.number().gt(0).lt(1).default(0.9),
-            quotaUsageRatio: z.number().gt(0).lt(1).default(0.9),
+            restartsPer15m: count(1, 1000)
+              .default(d.alertRestartsPer15m)
+              .describe("`FlinkJobRestarting` threshold."),
+            checkpointDurationSeconds: z
+              .number()
+              .positive()
+              .default(d.alertCheckpointDurationSeconds)
+              .describe("`FlinkCheckpointSlow` threshold."),
+            backpressureMsPerSecond: z
+              .number()
+              .min(1)
+              .max(1000)
+              .default(500)
+              .describe("`FlinkBackpressured` threshold."),
+            heapUsageRatio: z.number().gt(0).lt(1).default(0.9).describe("`FlinkHeapPressure` threshold."),
+            quotaUsageRatio: z
+              .number()
+              .gt(0)
+              .lt(1)
+              .default(0.9)
+              .describe("`FlinkNamespaceQuotaNearlyFull` threshold."),
           })
-          .prefault({}),
+          .prefault({})
+          .describe("Alert thresholds."),
         receivers: z
           .array(
             z.strictObject({
-              name: dnsLabel(),
-              type: z.enum(["slack", "pagerduty", "webhook"]),
-              /** Name of a secret stack config key (`pulumi config set --secret <key> ...`). */
-              secretKey: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, { error: "must be a config key name" }),
-              severity: z.enum(["critical", "warning"]).default("critical"),
+              name: dnsLabel().describe("Receiver name."),
+              type: z.enum(["slack", "pagerduty", "webhook"]).describe("Receiver type."),
+              secretKey: z
+                .string()
+                .regex(/^[a-zA-Z][a-zA-Z0-9]*$/, { error: "must be a config key name" })
+                .describe("A **secret** config key holding the URL (PagerDuty: the routing key)."),
+              severity: z
+                .enum(["critical", "warning"])
+                .default("critical")
+                .describe("`critical`: critical alerts only; `warning`: both."),
             }),
           )
-          .default([]),
+          .default([])
+          .describe("Alertmanager receivers."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("Monitoring."),
     policy: z
       .strictObject({
-        enforcement: z.enum(["mandatory", "advisory"]).default(d.policyEnforcement),
-        maxContainerCpu: cpu.default(d.maxContainerCpu),
-        maxContainerMemory: size.default(parseSize(d.maxContainerMemory)!),
-        maxTaskManagers: count(1, 1000).default(d.maxTaskManagers),
-        maxParallelism: count(1, 32768).default(d.maxParallelism),
+        enforcement: z
+          .enum(["mandatory", "advisory"])
+          .default(d.policyEnforcement)
+          .describe("The policy pack's level for this tier (its policy config's `all`)."),
+        maxContainerCpu: cpu.default(d.maxContainerCpu).describe("LimitRange container maximum (cores)."),
+        maxContainerMemory: sizeDefault(d.maxContainerMemory).describe("LimitRange container maximum."),
+        maxTaskManagers: count(1, 1000).default(d.maxTaskManagers).describe("A job's TaskManagers."),
+        maxParallelism: count(1, 32768).default(d.maxParallelism).describe("A job's parallelism."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("Limits the platform applies itself; the policy pack's caps must not be below them."),
   });
 }
 
@@ -425,9 +661,9 @@ export type ClusterConfig = StackConfig["cluster"];
 export type EksClusterConfig = Extract<ClusterConfig, { provider: "eks" }>;
 export type NodeGroupConfig = EksClusterConfig["nodeGroups"]["flink"];
 export type HaMode = (typeof HA_MODES)[number];
+export type UpgradeMode = (typeof UPGRADE_MODES)[number];
 export type EgressRuleConfig = NamespaceConfig["egress"][number];
 export type ArtifactLocationConfig = NamespaceConfig["artifacts"][number];
-export type UpgradeMode = (typeof UPGRADE_MODES)[number];
 
 /** Top-level keys, for the did-you-mean on misspelt `flink-platform:` keys. */
 export const TOP_LEVEL_KEYS = Object.keys(stackSchema("development").shape);

@@ -171,7 +171,7 @@ describe("prod: EKS", () => {
     assert.equal(i.vpcConfig.endpointPrivateAccess, true);
     assert.ok(cluster.protect, "the prod cluster is protected");
     for (const key of ofType(resources, "aws:kms/key:Key")) assert.equal(key.inputs.enableKeyRotation, true);
-    // No implicit creator admin: the deploy role, the preview role (read-only) and the admins are explicit.
+    // No implicit creator admin: the deploy role, the viewers (read-only) and the admins are explicit.
     assert.equal(i.accessConfig.bootstrapClusterCreatorAdminPermissions, false);
     const grants = Object.fromEntries(
       ofType(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => [
@@ -181,7 +181,7 @@ describe("prod: EKS", () => {
     );
     assert.deepEqual(grants, {
       "arn:aws:iam::123456789012:role/flink-platform-deploy-prod": "AmazonEKSClusterAdminPolicy",
-      "arn:aws:iam::123456789012:role/flink-platform-preview": "AmazonEKSViewPolicy",
+      "arn:aws:iam::123456789012:role/flink-platform-oncall": "AmazonEKSViewPolicy",
       "arn:aws:iam::123456789012:role/platform-admins": "AmazonEKSClusterAdminPolicy",
     });
     // The Kubernetes provider's first call needs those grants in place.
@@ -254,7 +254,10 @@ describe("prod: EKS ordering and upgrades", () => {
     // The cluster waits for its role's permissions (and so outlives them on destroy).
     const cluster = one(resources, "aws:eks/cluster:Cluster");
     for (const suffix of ["-cluster-policy", "-cluster-kms"]) {
-      assert.ok(cluster.dependsOn.some((d) => d.endsWith(suffix) && names.has(d)), suffix);
+      assert.ok(
+        cluster.dependsOn.some((d) => d.endsWith(suffix) && names.has(d)),
+        suffix,
+      );
     }
   });
 

@@ -1,41 +1,35 @@
 /**
  * The delivery workflows' guarantees, checked on the files themselves so a later edit cannot
- * silently drop one: triggers, the stack matrix, least-privilege permissions, pinned actions,
- * OIDC instead of keys, serialised deploys and the production approval gate.
+ * silently drop one: no credentials for pull-request code, actions pinned by commit, one deploy
+ * role per environment, stacks and their order derived from the stack files and stacks.json.
  */
 import { strict as assert } from "assert";
-import { readdirSync, readFileSync } from "fs";
-import { parse } from "yaml";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { parse, stringify } from "yaml";
+import { stackInventory, StackInventoryError } from "../tools/offline/stacks";
 
 const DIR = ".github/workflows";
-const workflows: Record<string, any> = Object.fromEntries(
+const texts: Record<string, string> = Object.fromEntries(
   readdirSync(DIR)
     .filter((f) => f.endsWith(".yml"))
-    .map((f) => [f, parse(readFileSync(`${DIR}/${f}`, "utf8"))]),
+    .map((f) => [f, readFileSync(`${DIR}/${f}`, "utf8")]),
+);
+const workflows: Record<string, any> = Object.fromEntries(
+  Object.entries(texts).map(([f, t]) => [f, parse(t)]),
 );
 const pr = workflows["pull-request.yml"];
 const deploy = workflows["deploy.yml"];
 const comment = workflows["offline-diff-comment.yml"];
 
-/** `environment.tier` from a shipped stack file. */
-function tierOf(stack: string): string {
-  const doc = parse(readFileSync(`Pulumi.${stack}.yaml`, "utf8"));
-  return doc.config["flink-platform:environment"].tier;
-}
-
-function steps(job: any): any[] {
-  return job.steps ?? [];
-}
-
-function uses(job: any, action: string): any {
-  return steps(job).find((s) => typeof s.uses === "string" && s.uses.startsWith(`${action}@`));
-}
-
-function runs(job: any): string {
-  return steps(job)
+const steps = (job: any): any[] => job.steps ?? [];
+const uses = (job: any, action: string): any[] =>
+  steps(job).filter((s) => typeof s.uses === "string" && s.uses.startsWith(`${action}@`));
+const runs = (job: any): string =>
+  steps(job)
     .map((s) => s.run ?? "")
     .join("\n");
-}
 
 describe("workflows", () => {
   it("exist: pull request checks, the offline diff comment, and deploys", () => {
@@ -46,16 +40,16 @@ describe("workflows", () => {
     ]);
   });
 
-  it("pin every action to a version (a major tag or a commit), never a branch", () => {
-    for (const [file, wf] of Object.entries(workflows)) {
-      for (const [name, job] of Object.entries<any>(wf.jobs)) {
-        for (const s of steps(job).filter((s) => s.uses)) {
-          assert.match(
-            s.uses,
-            /^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/,
-            `${file} ${name}: ${s.uses}`,
-          );
-        }
+  it("pin every action by commit SHA, with the version it is in a comment", () => {
+    for (const [file, text] of Object.entries(texts)) {
+      const lines = text.split("\n").filter((l) => /^\s*-?\s*uses:/.test(l));
+      assert.ok(lines.length > 0, file);
+      for (const line of lines) {
+        assert.match(
+          line,
+          /uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/,
+          `${file}: ${line.trim()}`,
+        );
       }
     }
   });
@@ -73,108 +67,153 @@ describe("workflows", () => {
     }
   });
 
-  it("use AWS OIDC role assumption, never stored keys", () => {
+  it("give pull-request code no credentials: no OIDC token, no secrets, no AWS role", () => {
+    for (const [name, job] of Object.entries<any>(pr.jobs)) {
+      assert.notEqual(job.permissions["id-token"], "write", `pull-request ${name}`);
+      assert.deepEqual(uses(job, "aws-actions/configure-aws-credentials"), [], name);
+    }
+    assert.doesNotMatch(texts["pull-request.yml"], /secrets\./);
+  });
+
+  it("assume AWS roles only by OIDC, only in jobs bound to an environment, from that environment's variable", () => {
     for (const [file, wf] of Object.entries(workflows)) {
-      const text = readFileSync(`${DIR}/${file}`, "utf8");
       assert.doesNotMatch(
-        text,
+        texts[file],
         /aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/,
-        file,
       );
       for (const [name, job] of Object.entries<any>(wf.jobs)) {
-        const aws = uses(job, "aws-actions/configure-aws-credentials");
-        if (!aws) continue;
-        assert.match(aws.with["role-to-assume"], /^\$\{\{ vars\.AWS_\w+_ROLE_ARN \}\}$/, `${file} ${name}`);
-        assert.equal(job.permissions["id-token"], "write", `${file} ${name} needs an OIDC token`);
+        const hasToken = job.permissions?.["id-token"] === "write";
+        if (hasToken)
+          assert.ok(job.environment, `${file} ${name} holds an OIDC token outside an environment`);
+        for (const aws of uses(job, "aws-actions/configure-aws-credentials")) {
+          assert.ok(hasToken, `${file} ${name}`);
+          // An environment-scoped variable: every environment has its own deploy role.
+          assert.equal(aws.with["role-to-assume"], "${{ vars.AWS_DEPLOY_ROLE_ARN }}");
+        }
       }
     }
   });
 
-  describe("pull-request.yml", () => {
-    it("runs on pull requests to main and runs the README's test command", () => {
-      assert.deepEqual(Object.keys(pr.on), ["pull_request"]);
-      assert.deepEqual(pr.on.pull_request.branches, ["main"]);
-      assert.match(runs(pr.jobs.test), /bash \.ci\/run/);
-      assert.match(readFileSync(".ci/run", "utf8"), /^npm test$/m);
-    });
-
-    it("previews every stack with the policy pack and keeps one updated comment", () => {
-      const job = pr.jobs.preview;
-      // Each stack's policy config is its stack file's tier, never chosen by name.
-      assert.deepEqual(
-        job.strategy.matrix.include,
-        ["dev", "prod"].map((stack) => ({ stack, tier: tierOf(stack) })),
-      );
-      assert.equal(job.strategy["fail-fast"], false);
-      const pulumi = uses(job, "pulumi/actions");
-      assert.match(pulumi.uses, /^pulumi\/actions@v\d+$/);
-      assert.equal(pulumi.with.command, "preview");
-      assert.equal(pulumi.with["stack-name"], "${{ matrix.stack }}");
-      assert.equal(pulumi.with.diff, true);
-      assert.equal(pulumi.with.policyPacks, "policies");
-      assert.equal(pulumi.with.policyPackConfigs, "policies/config/${{ matrix.tier }}.json");
-      assert.equal(pulumi.with["comment-on-pr"], true);
-      assert.equal(pulumi.with["edit-pr-comment"], true);
-      assert.ok(
-        steps(job).some((s) => /^npm ci\b/.test(s.run ?? "") && s["working-directory"] === "policies"),
-        "installs the policy pack's dependencies",
-      );
-      assert.deepEqual(job.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
-    });
-
-    it("keeps forks, which have no credentials, away from the live preview", () => {
-      assert.equal(pr.jobs.preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
-    });
-
-    it("gives every PR, forks included, the offline render diff with read-only rights", () => {
-      const job = pr.jobs["offline-diff"];
-      assert.equal(job.if, undefined, "runs for every PR");
-      assert.deepEqual(job.permissions, { contents: "read" });
-      assert.match(
-        runs(job),
-        /npm run pr-diff --[\s\S]*--base \$\{\{ github\.event\.pull_request\.base\.sha \}\}/,
-      );
-      assert.match(runs(job), /GITHUB_STEP_SUMMARY/);
-      assert.equal(uses(job, "actions/upload-artifact").with.name, "offline-diff");
-      assert.equal(uses(job, "actions/checkout").with["fetch-depth"], 0, "the base commit must be available");
-    });
-  });
-
-  it("offline-diff-comment.yml comments from the artifact without running PR code", () => {
+  it("comment the offline diff from the artifact without running PR code", () => {
     assert.deepEqual(comment.on.workflow_run.workflows, ["pull-request"]);
     const job = comment.jobs.comment;
-    assert.ok(!uses(job, "actions/checkout"), "must not check out the PR");
-    assert.equal(uses(job, "actions/download-artifact").with.name, "offline-diff");
+    assert.deepEqual(uses(job, "actions/checkout"), [], "must not check out the PR");
+    assert.equal(uses(job, "actions/download-artifact")[0].with.name, "offline-diff");
     assert.deepEqual(job.permissions, { actions: "read", "pull-requests": "write" });
-    assert.match(uses(job, "actions/github-script").with.script, /updateComment/);
+    assert.match(uses(job, "actions/github-script")[0].with.script, /updateComment/);
+  });
+
+  it("give every PR, forks included, the offline render diff of every stack with read-only rights", () => {
+    const job = pr.jobs["offline-diff"];
+    assert.equal(job.if, undefined, "runs for every PR");
+    assert.deepEqual(job.permissions, { contents: "read" });
+    assert.match(
+      runs(job),
+      /npm run pr-diff --[\s\S]*--base \$\{\{ github\.event\.pull_request\.base\.sha \}\}/,
+    );
+    assert.doesNotMatch(runs(job), /--stacks/, "stacks come from the files present");
+    assert.match(runs(job), /GITHUB_STEP_SUMMARY/);
   });
 
   describe("deploy.yml", () => {
-    it("deploys on push to main: dev first, then prod", () => {
+    it("deploys on push to main, after the tests, stacks listed from the repository", () => {
       assert.deepEqual(Object.keys(deploy.on), ["push"]);
       assert.deepEqual(deploy.on.push.branches, ["main"]);
-      assert.equal(deploy.jobs.dev.needs, "test");
-      assert.equal(deploy.jobs.prod.needs, "dev");
-      for (const stack of ["dev", "prod"]) {
-        const pulumi = uses(deploy.jobs[stack], "pulumi/actions");
-        assert.equal(pulumi.with.command, "up");
-        assert.equal(pulumi.with["stack-name"], stack);
-        assert.equal(pulumi.with.policyPackConfigs, `policies/config/${tierOf(stack)}.json`);
+      assert.match(runs(deploy.jobs.stacks), /npm run -s stacks -- --github >> "\$GITHUB_OUTPUT"/);
+      assert.deepEqual(deploy.jobs.development.needs, ["test", "stacks"]);
+      assert.equal(
+        deploy.jobs.development.strategy.matrix,
+        "${{ fromJSON(needs.stacks.outputs.development) }}",
+      );
+      assert.equal(
+        deploy.jobs.production.strategy.matrix,
+        "${{ fromJSON(needs.stacks.outputs.production) }}",
+      );
+    });
+
+    it("runs production after development, never blocked by a development stack CI cannot reach", () => {
+      const prod = deploy.jobs.production;
+      assert.deepEqual(prod.needs, ["stacks", "development"]);
+      assert.match(
+        prod.if,
+        /needs\.development\.result == 'success' \|\| needs\.development\.result == 'skipped'/,
+      );
+      assert.match(prod.if, /!cancelled\(\)/);
+      // One production stack at a time, in registry order, stopping at the first failure.
+      assert.equal(prod.strategy["max-parallel"], 1);
+      assert.equal(prod.strategy["fail-fast"], true);
+      // An unreachable existing cluster is skipped with a notice: every later step is gated.
+      const dev = deploy.jobs.development;
+      assert.match(runs(dev), /::notice title=.*not deployed::/);
+      for (const s of steps(dev).slice(1))
+        assert.match(String(s.if), /steps\.reach\.outputs\.deploy == 'true'/);
+    });
+
+    it("deploys each stack in its own environment, serialised, with a live preview before up", () => {
+      for (const name of ["development", "production"]) {
+        const job = deploy.jobs[name];
+        assert.equal(job.environment, "${{ matrix.environment }}");
+        assert.deepEqual(job.concurrency, {
+          group: "deploy-${{ matrix.stack }}",
+          "cancel-in-progress": false,
+        });
+        assert.match(job["runs-on"], /vars\[format\('RUNNER_LABELS_\{0\}', matrix\.stack\)\]/);
+        const pulumi = uses(job, "pulumi/actions");
+        assert.deepEqual(
+          pulumi.map((s) => s.with.command),
+          ["preview", "up"],
+        );
+        for (const s of pulumi) {
+          assert.equal(s.with["stack-name"], "${{ matrix.stack }}");
+          assert.equal(s.with.policyPacks, "policies");
+          assert.equal(s.with.policyPackConfigs, "${{ matrix.policyConfig }}");
+        }
       }
     });
+  });
+});
 
-    it("gates prod behind the protected production environment", () => {
-      assert.equal(deploy.jobs.prod.environment, "production");
-      assert.notEqual(deploy.jobs.dev.environment, "production");
-    });
+describe("stacks as data", () => {
+  it("lists the shipped stacks with their registered tier, policy config and deploy order", () => {
+    assert.deepEqual(
+      stackInventory(".").map((s) => [s.stack, s.tier, s.policyConfig, s.provider]),
+      [
+        ["dev", "development", "policies/config/development.json", "existing"],
+        ["staging", "production", "policies/config/production.json", "eks"],
+        ["prod", "production", "policies/config/production.json", "eks"],
+      ],
+    );
+  });
 
-    it("never runs two deploys of a stack at once, nor cancels one half-way", () => {
-      const groups = ["dev", "prod"].map((s) => deploy.jobs[s].concurrency);
-      assert.deepEqual(
-        groups.map((g) => g.group),
-        ["deploy-dev", "deploy-prod"],
-      );
-      for (const g of groups) assert.equal(g["cancel-in-progress"], false);
+  it("picks up a new stack from its file and registry entry alone, and refuses an unregistered one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flink-platform-stacks-"));
+    for (const f of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) copyFileSync(f, join(dir, f));
+    const registry = JSON.parse(readFileSync("stacks.json", "utf8"));
+    delete registry.staging;
+    const perf = parse(readFileSync("Pulumi.prod.yaml", "utf8"));
+    perf.config["flink-platform:environment"].name = "perf";
+    writeFileSync(join(dir, "Pulumi.perf.yaml"), stringify(perf));
+    writeFileSync(join(dir, "stacks.json"), JSON.stringify({ ...registry, perf: { tier: "production" } }));
+    const perfEntry = stackInventory(dir).find((s) => s.stack === "perf");
+    assert.deepEqual(perfEntry, {
+      stack: "perf",
+      tier: "production",
+      provider: "eks",
+      policyConfig: "policies/config/production.json",
+      environment: "perf",
     });
+    writeFileSync(join(dir, "stacks.json"), JSON.stringify(registry));
+    assert.throws(
+      () => stackInventory(dir),
+      (e: Error) => {
+        assert.ok(e instanceof StackInventoryError);
+        assert.match(e.message, /Pulumi\.perf\.yaml has no entry in stacks\.json/);
+        return true;
+      },
+    );
+  });
+
+  it("CI renders whatever the inventory lists", () => {
+    assert.match(readFileSync(".ci/run", "utf8"), /for stack in \$\(npm run -s stacks -- --names\)/);
   });
 });

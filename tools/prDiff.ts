@@ -84,18 +84,25 @@ function renderIn(
   };
 }
 
+/** Stack names of the `Pulumi.<name>.yaml` files in a tree. */
+function stackFiles(tree: string): string[] {
+  return readdirSync(tree)
+    .map((f) => /^Pulumi\.([a-z0-9-]+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s);
+}
+
 function main(): number {
   const { values } = parseArgs({
     options: {
       base: { type: "string" },
       head: { type: "string" },
-      stacks: { type: "string", default: "dev,prod" },
+      stacks: { type: "string" },
       out: { type: "string", default: "render/pr-diff" },
     },
     strict: true,
   });
   if (!values.base) {
-    console.error("usage: npm run pr-diff -- --base <ref> [--head <ref>] [--stacks dev,prod] [--out <dir>]");
+    console.error("usage: npm run pr-diff -- --base <ref> [--head <ref>] [--stacks a,b] [--out <dir>]");
     return 2;
   }
   const out = resolve(values.out!);
@@ -108,7 +115,10 @@ function main(): number {
     trees.push(baseTree);
     const headTree = values.head ? worktree(values.head, scratch) : repo;
     if (values.head) trees.push(headTree);
-    const stacks = values.stacks!.split(",").filter(Boolean);
+    // Every stack present on either side: a new stack shows as added, a removed one as removed.
+    const stacks = values.stacks
+      ? values.stacks.split(",").filter(Boolean)
+      : [...new Set([...stackFiles(baseTree), ...stackFiles(headTree)])].sort();
     const diffs = [];
     const policies: Record<string, PolicyOutcome | undefined> = {};
     for (const stack of stacks) {

@@ -59,8 +59,10 @@ function resourceMatches(st: Statement, resource: string): boolean {
 function principalMatches(st: Statement, principal: string | undefined): boolean {
   if (st.Principal === undefined) return true;
   if (st.Principal === "*") return true;
-  const aws = list((st.Principal as Record<string, string | string[]>).AWS);
-  return aws.includes("*") || (principal !== undefined && aws.includes(principal));
+  // AWS principals (roles, accounts) and Federated ones (OIDC providers in trust policies).
+  const p = st.Principal as Record<string, string | string[]>;
+  const named = [...list(p.AWS), ...list(p.Federated)];
+  return named.includes("*") || (principal !== undefined && named.includes(principal));
 }
 
 function operatorMatches(
@@ -69,8 +71,10 @@ function operatorMatches(
   expected: string[],
   context: Record<string, string>,
 ): boolean {
-  const ifExists = operator.endsWith("IfExists");
-  const op = ifExists ? operator.slice(0, -"IfExists".length) : operator;
+  // Multi-valued keys (kms:ResourceAliases...) carry one value here: ForAnyValue reduces to the plain operator.
+  const plain = operator.replace(/^ForAnyValue:/, "");
+  const ifExists = plain.endsWith("IfExists");
+  const op = ifExists ? plain.slice(0, -"IfExists".length) : plain;
   const actual = context[key];
   if (op === "Null") return expected.some((e) => (e === "true") === (actual === undefined));
   const negated = /Not/.test(op);

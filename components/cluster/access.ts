@@ -17,10 +17,12 @@ export function clusterAccess(c: EksClusterConfig): AccessGrant[] {
   return [
     // The role `pulumi up` runs as (CI's deploy role): it creates every Kubernetes object.
     { name: "deploy", principalArn: c.deployRoleArn, policyArn: `${POLICY}/AmazonEKSClusterAdminPolicy` },
-    // Pull-request previews: read-only, and without Secrets (AmazonEKSViewPolicy excludes them).
-    ...(c.previewRoleArn
-      ? [{ name: "preview", principalArn: c.previewRoleArn, policyArn: `${POLICY}/AmazonEKSViewPolicy` }]
-      : []),
+    // Read-only, and without Secrets (AmazonEKSViewPolicy excludes them).
+    ...c.viewerRoleArns.map((principalArn, i) => ({
+      name: `viewer-${i}`,
+      principalArn,
+      policyArn: `${POLICY}/AmazonEKSViewPolicy`,
+    })),
     ...c.adminRoleArns.map((principalArn, i) => ({
       name: `admin-${i}`,
       principalArn,

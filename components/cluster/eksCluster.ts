@@ -9,6 +9,7 @@ import { irsaTrustPolicy, serviceTrustPolicy } from "../aws/iamPolicies";
 import { rotatingKmsKey } from "../aws/kmsKey";
 import { buildKubeconfig } from "./kubeconfig";
 import { clusterAccess, vpcCniConfiguration } from "./access";
+import { roleName } from "../aws/names";
 
 /** Labels and taint that reserve the Flink node group for Flink pods. */
 export const FLINK_NODE_LABEL = { key: "flink-platform/pool", value: "flink" } as const;
@@ -66,6 +67,7 @@ export class EksCluster extends pulumi.ComponentResource {
     const clusterRole = new aws.iam.Role(
       `${name}-cluster`,
       {
+        name: roleName(args.clusterName, "cluster"),
         assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")),
         permissionsBoundary: c.permissionsBoundaryArn,
         tags,
@@ -140,10 +142,11 @@ export class EksCluster extends pulumi.ComponentResource {
       { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags },
       parent,
     );
-    const irsaRole = (roleName: string, namespace: string, serviceAccount: string, policyArn: string) => {
+    const irsaRole = (purpose: string, namespace: string, serviceAccount: string, policyArn: string) => {
       const role = new aws.iam.Role(
-        `${name}-${roleName}`,
+        `${name}-${purpose}`,
         {
+          name: roleName(args.clusterName, purpose),
           assumeRolePolicy: pulumi
             .all([oidc.arn, issuerUrl])
             .apply(([arn, url]) => JSON.stringify(irsaTrustPolicy(arn, url, namespace, serviceAccount))),
@@ -153,7 +156,7 @@ export class EksCluster extends pulumi.ComponentResource {
         parent,
       );
       const attachment = new aws.iam.RolePolicyAttachment(
-        `${name}-${roleName}`,
+        `${name}-${purpose}`,
         {
           role: role.name,
           policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policyArn}`,
@@ -204,6 +207,7 @@ export class EksCluster extends pulumi.ComponentResource {
     const nodeRole = new aws.iam.Role(
       `${name}-node`,
       {
+        name: roleName(args.clusterName, "node"),
         assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
         permissionsBoundary: c.permissionsBoundaryArn,
         tags,

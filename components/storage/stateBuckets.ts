@@ -11,6 +11,8 @@ import { roleName } from "../aws/names";
 export interface StateBucketsArgs {
   /** Buckets are `<bucketPrefix>-<namespace>`. */
   bucketPrefix: string;
+  /** Role names start with it (`flink-<environment>`), which the deploy role's IAM grant is scoped to. */
+  rolePrefix: string;
   region: string;
   storage: StackConfig["storage"];
   /** Each Flink namespace and where its job jars live. */
@@ -58,11 +60,17 @@ export class StateBuckets extends pulumi.ComponentResource {
       parent,
     );
 
-    const irsaRole = (logicalName: string, description: string, namespace: string, serviceAccount: string) =>
+    const irsaRole = (
+      logicalName: string,
+      purpose: string,
+      description: string,
+      namespace: string,
+      serviceAccount: string,
+    ) =>
       new aws.iam.Role(
         logicalName,
         {
-          name: roleName(args.bucketPrefix, namespace, serviceAccount),
+          name: roleName(args.rolePrefix, purpose),
           description,
           assumeRolePolicy: pulumi
             .all([args.oidcProviderArn, args.oidcIssuerUrl])
@@ -88,6 +96,7 @@ export class StateBuckets extends pulumi.ComponentResource {
       );
       const role = irsaRole(
         `${name}-${ns.name}`,
+        `${ns.name}-state`,
         `Flink in namespace ${ns.name}: its state bucket and its job jars`,
         ns.name,
         args.serviceAccount,
@@ -113,6 +122,7 @@ export class StateBuckets extends pulumi.ComponentResource {
     if (args.operatorArtifacts.length > 0) {
       const role = irsaRole(
         `${name}-operator`,
+        "operator-artifacts",
         "Flink Kubernetes Operator: read-only access to session-job jars",
         args.operator.namespace,
         args.operator.serviceAccount,

@@ -52,6 +52,7 @@ export class Storage extends pulumi.ComponentResource {
         `${name}-s3`,
         {
           bucketPrefix: prefix,
+          rolePrefix: `flink-${model.environment.name}`,
           region: model.cluster.region,
           storage: model.storage,
           namespaces: model.namespaces.map((ns) => ({ name: ns.name, artifacts: ns.artifacts })),

@@ -1,0 +1,34 @@
+/**
+ * npm run docs: regenerates the configuration reference in README.md (between its markers) and
+ * schema/stack.schema.json from config/schema.ts. `--check` only reports whether they are current.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "fs";
+import { dirname } from "path";
+import { generatedDocs } from "./offline/docs";
+
+async function main(): Promise<number> {
+  const check = process.argv.includes("--check");
+  const stale: string[] = [];
+  for (const [file, text] of Object.entries(await generatedDocs())) {
+    let current = "";
+    try {
+      current = readFileSync(file, "utf8");
+    } catch {
+      /* a missing file is stale */
+    }
+    if (current === text) continue;
+    stale.push(file);
+    if (!check) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
+  }
+  if (check && stale.length) {
+    console.error(`out of date (run \`npm run docs\`): ${stale.join(", ")}`);
+    return 1;
+  }
+  console.log(stale.length ? `updated ${stale.join(", ")}` : "up to date");
+  return 0;
+}
+
+main().then((code) => process.exit(code));
