@@ -22,7 +22,9 @@ export function stackInventory(root: string): StackEntry[] {
     .map((f) => /^Pulumi\.([a-z0-9-]+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => !!s);
   const problems = [
-    ...files.filter((s) => !registry[s]).map((s) => `Pulumi.${s}.yaml has no entry in stacks.json: add it with its tier`),
+    ...files
+      .filter((s) => !registry[s])
+      .map((s) => `Pulumi.${s}.yaml has no entry in stacks.json: add it with its tier`),
     ...Object.keys(registry)
       .filter((s) => !files.includes(s))
       .map((s) => `stacks.json registers "${s}" but there is no Pulumi.${s}.yaml`),
