@@ -374,7 +374,7 @@ function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
         .regex(/^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/, { error: "must be an IAM policy ARN" })
         .optional()
         .describe(
-          "Permissions boundary for every role the stack creates (docs/deploy-role-policy.json requires it).",
+          "Permissions boundary for every role the stack creates (docs/iam/deploy-role-policy.json requires it).",
         ),
       nodeGroups: z
         .strictObject({
