@@ -31,7 +31,13 @@ function toPulumiPolicy(policy: PlatformPolicy): ResourceValidationPolicy | Stac
     return {
       ...base,
       validateResource: (args, reportViolation) => {
-        const resource = { type: args.type, name: args.name, props: args.props };
+        // The engine tells the pack `protect`; it does not pass retainOnDelete.
+        const resource = {
+          type: args.type,
+          name: args.name,
+          props: args.props,
+          opts: { protect: args.opts.protect },
+        };
         for (const message of policy.check(resource, settings(args))) reportViolation(message);
       },
     };

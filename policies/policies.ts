@@ -14,6 +14,8 @@ export interface PolicyResource {
   /** The parent component's name, when there is one. */
   parent?: string | null;
   props: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Resource options, where the caller knows them (`pulumi preview` hands the pack `protect`). */
+  opts?: { protect?: boolean; retainOnDelete?: boolean };
 }
 
 /** Limits and switches from the policy config file (`config/<stack>.json`). */
@@ -500,6 +502,34 @@ const productionHa: ResourcePolicy = {
   },
 };
 
+/** Stateful resources whose loss loses the jobs' state or makes it unreadable. */
+const STATE_TYPES: Record<string, string> = {
+  "aws:s3/bucket:Bucket": "state bucket",
+  "aws:s3/bucketV2:BucketV2": "state bucket",
+  "aws:kms/key:Key": "KMS key",
+  "aws:eks/cluster:Cluster": "EKS cluster",
+};
+
+const productionStateProtected: ResourcePolicy = {
+  kind: "resource",
+  name: "production-state-protected",
+  productionOnly: true,
+  description:
+    "Production state buckets, KMS keys and the cluster are `protect`ed; buckets are also kept on delete (`retainOnDelete`).",
+  rationale:
+    "A dropped `protect` turns a rename or a destroy into deleted checkpoints, or a scheduled key deletion that makes every encrypted object unreadable.",
+  check(r) {
+    const what = STATE_TYPES[r.type];
+    if (!what || !r.opts) return [];
+    const problems: string[] = [];
+    if (r.opts.protect === false) problems.push(`${what} is not protected (protect: true)`);
+    if (what === "state bucket" && r.opts.retainOnDelete === false) {
+      problems.push("state bucket is not kept on delete (retainOnDelete: true)");
+    }
+    return problems;
+  },
+};
+
 export const STATELESS_APPROVED_ANNOTATION = "flink-platform/stateless-upgrade-approved";
 
 const productionStatefulUpgrade: ResourcePolicy = {
@@ -565,4 +595,5 @@ export const POLICIES: PlatformPolicy[] = [
   productionStatefulUpgrade,
   productionStandbyJobManagers,
   productionZookeeperQuorum,
+  productionStateProtected,
 ];

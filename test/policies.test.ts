@@ -205,6 +205,16 @@ const FIXTURES: Record<string, { compliant: PolicyResource[]; violating: PolicyR
     violating: [flinkDeployment((s) => (s.jobManager.replicas = 1))],
   },
   "production-zookeeper-quorum": { compliant: [zookeeper(3)], violating: [zookeeper(2)] },
+  "production-state-protected": {
+    compliant: [
+      { type: "aws:s3/bucket:Bucket", name: "b", props: {}, opts: { protect: true, retainOnDelete: true } },
+      { type: "aws:kms/key:Key", name: "k", props: {}, opts: { protect: true } },
+    ],
+    violating: [
+      { type: "aws:s3/bucket:Bucket", name: "b", props: {}, opts: { protect: true, retainOnDelete: false } },
+      { type: "aws:kms/key:Key", name: "k", props: {}, opts: { protect: false } },
+    ],
+  },
 };
 
 const ALL_MANDATORY: PackConfig = { all: "mandatory" };
@@ -325,5 +335,22 @@ describe("policy pack", () => {
     );
     const written = JSON.parse(readFileSync(join(dir, "policy.json"), "utf8"));
     assert.equal(written.length, 5);
+  });
+});
+
+describe("production state protection", () => {
+  it("a production render whose bucket lost protect fails the production policy config", async () => {
+    const config = JSON.parse(readFileSync("policies/config/production.json", "utf8")) as PackConfig;
+    const { resources } = await render(stringify(loadStackDoc("prod")), "prod");
+    assert.deepEqual(checkPolicies(resources, config), []);
+    const tampered = resources.map((r) =>
+      r.type === "aws:s3/bucket:Bucket" && r.name.includes("payments") ? { ...r, protect: false } : r,
+    );
+    const violations = checkPolicies(tampered, config).filter(
+      (v) => v.policy === "production-state-protected",
+    );
+    assert.equal(violations.length, 1);
+    assert.equal(violations[0].level, "mandatory");
+    assert.match(violations[0].message, /state bucket is not protected/);
   });
 });

@@ -28,7 +28,13 @@ export function readPackConfig(file: string): PackConfig {
 /** Recorded inputs stand in for props: what `pulumi preview` hands the pack before anything exists. */
 export function checkPolicies(resources: RecordedResource[], config: PackConfig): Violation[] {
   return runPolicies(
-    resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, props: r.inputs })),
+    resources.map((r) => ({
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      props: r.inputs,
+      opts: { protect: r.protect, retainOnDelete: r.retainOnDelete },
+    })),
     config,
   );
 }
