@@ -36,6 +36,19 @@ export function validateStack(
     else if (!referencedSecrets.has(key))
       problems.push(problem([key], unknownKeyMessage(key, TOP_LEVEL_KEYS)));
   }
+  // Only alert receiver keys may be secret: a `secure:` value anywhere else would be decrypted
+  // and written in plain text into Kubernetes objects (FlinkDeployments, Helm values).
+  for (const key of secretKeys) {
+    if (TOP_LEVEL_KEYS.includes(key)) {
+      problems.push(
+        problem(
+          [key],
+          "holds a secret (`secure:`) value, which the platform would write in plain text into Kubernetes objects; " +
+            "keep credentials in Kubernetes Secrets and reference them from the pod (jobs' env from a Secret)",
+        ),
+      );
+    }
+  }
   for (const key of referencedSecrets) {
     if (raw[key] !== undefined && !secretKeys.has(key)) {
       problems.push(

@@ -5,10 +5,33 @@
 import { EksClusterConfig, StackConfig } from "./schema";
 import { Problem, PathSegment, problem } from "./problems";
 import { addressesCovered, IPV4_ADDRESSES } from "./cidrs";
+import { defaultBucketPrefix, MAX_BUCKET_NAME, stateBucketName } from "./names";
+
+/** Namespaces the platform or Kubernetes own: never a team namespace. */
+export const RESERVED_NAMESPACES = [
+  "default",
+  "flink-operator",
+  "flink-ha",
+  "flink-storage",
+  "monitoring",
+  "cert-manager",
+];
 
 export function crossFieldProblems(stack: StackConfig, secretKeys: ReadonlySet<string>): Problem[] {
   return [
     ...uniqueNames(stack.namespaces, ["namespaces"], "namespace"),
+    ...stack.namespaces.flatMap((ns, i) =>
+      RESERVED_NAMESPACES.includes(ns.name) || ns.name.startsWith("kube-")
+        ? [
+            problem(
+              ["namespaces", i, "name"],
+              `"${ns.name}" is reserved (Kubernetes' kube-* and default, and the platform's ${RESERVED_NAMESPACES.slice(1).join(", ")}); choose a team name`,
+            ),
+          ]
+        : [],
+    ),
+    ...derivedNameProblems(stack),
+    ...productionOverrides(stack),
     ...stack.namespaces.flatMap((ns, i) => namespaceProblems(stack, ns, ["namespaces", i])),
     ...clusterProblems(stack),
     ...haProblems(stack),
@@ -24,6 +47,48 @@ export function crossFieldProblems(stack: StackConfig, secretKeys: ReadonlySet<s
             ),
           ],
     ),
+  ];
+}
+
+/** Names built from config must stay within what AWS accepts. */
+function derivedNameProblems(stack: StackConfig): Problem[] {
+  if (stack.cluster.provider !== "eks") return [];
+  const prefix =
+    stack.storage.bucketPrefix ?? defaultBucketPrefix(stack.environment.name, stack.cluster.region);
+  return stack.namespaces.flatMap((ns, i) => {
+    const bucket = stateBucketName(prefix, ns.name);
+    return bucket.length > MAX_BUCKET_NAME
+      ? [
+          problem(
+            ["namespaces", i, "name"],
+            `its state bucket "${bucket}" would be ${bucket.length} characters, over S3's ${MAX_BUCKET_NAME}; ` +
+              `shorten the namespace or storage.bucketPrefix`,
+          ),
+        ]
+      : [];
+  });
+}
+
+/** Production may not drop monitoring or the operator's webhook without saying why. */
+function productionOverrides(stack: StackConfig): Problem[] {
+  if (stack.environment.tier !== "production") return [];
+  return [
+    ...(!stack.monitoring.enabled && !stack.monitoring.disabledReason
+      ? [
+          problem(
+            ["monitoring", "enabled"],
+            "production runs with monitoring: to turn it off, say why in monitoring.disabledReason",
+          ),
+        ]
+      : []),
+    ...(!stack.operator.webhook && !stack.operator.webhookDisabledReason
+      ? [
+          problem(
+            ["operator", "webhook"],
+            "production runs the operator's admission webhook: to turn it off, say why in operator.webhookDisabledReason",
+          ),
+        ]
+      : []),
   ];
 }
 

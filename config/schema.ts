@@ -102,8 +102,9 @@ const JOB_STATES = ["running", "suspended"] as const;
 const jobFields = {
   jarURI: z
     .string()
-    .regex(/^(local|s3|https?|file):\/\/\S+\.jar$/, {
-      error: "must be a jar URI such as local:///opt/flink/usrlib/job.jar or s3://bucket/job.jar",
+    .regex(/^(local|s3|https|file):\/\/\S+\.jar$/, {
+      error:
+        "must be a jar URI: local:///opt/flink/usrlib/job.jar, s3://bucket/job.jar or https://host/job.jar (plain http is refused: a jar fetched without TLS can be swapped in transit)",
     })
     .describe(
       "The job's jar: `local://` (in the image), `s3://` (in one of the namespace's `artifacts`, EKS), `https://`. Session jobs: `https://`, or `s3://` on EKS.",
@@ -267,8 +268,14 @@ function namespaceSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
     name: dnsLabel().describe("Team namespace (unique)."),
     quota: z
       .strictObject({
-        cpu: z.number().positive().describe("CPU requests and limits the namespace may hold (cores)."),
-        memory: size.describe("Memory requests and limits."),
+        cpu: z
+          .number()
+          .positive()
+          .max(4096)
+          .describe("CPU requests and limits the namespace may hold (cores)."),
+        memory: size
+          .refine((bytes) => bytes <= 64 * 1024 ** 4, { error: "must be at most 64Ti" })
+          .describe("Memory requests and limits (at most 64Ti)."),
         pods: count(1, 10_000).default(d.quotaPods).describe("Pods."),
         persistentVolumeClaims: count(0, 1000).default(10).describe("PersistentVolumeClaims."),
         flinkDeployments: count(1, 1000)
@@ -478,6 +485,11 @@ export function stackSchema(tier: Tier) {
           .boolean()
           .default(d.operatorWebhook)
           .describe("The operator's admission webhook (installs cert-manager)."),
+        webhookDisabledReason: z
+          .string()
+          .min(10)
+          .optional()
+          .describe("Production only: why the webhook is off (required to turn it off there)."),
         replicas: count(1, 3)
           .default(d.operatorReplicas)
           .describe("Operator pods; more than one elects a leader."),
@@ -572,6 +584,11 @@ export function stackSchema(tier: Tier) {
           .boolean()
           .default(true)
           .describe("The monitoring stack (Prometheus, Alertmanager, Grafana, PodMonitors, rules)."),
+        disabledReason: z
+          .string()
+          .min(10)
+          .optional()
+          .describe("Production only: why monitoring is off (required to turn it off there)."),
         retention: durationDefault(d.metricsRetention).describe("Prometheus retention."),
         storageSize: sizeDefault(d.metricsStorage).describe(
           "Prometheus volume per replica (retention size 90 % of it).",

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { manifest, ofType, render, stackVariant } from "./harness";
+import { manifest, ofType, one, render, stackVariant } from "./harness";
 import { quorumSize } from "../components/ha/quorum";
 
 const prod = () => render(stackVariant("prod"), "prod");
@@ -73,18 +73,57 @@ describe("Flink operator and workloads", () => {
     assert.equal(fd.spec.serviceAccount, "flink");
   });
 
-  it("grants the Flink service account only what native mode needs", async () => {
+  it("grants the JobManager's service account only what native mode needs, and no Leases", async () => {
     const { resources } = await prod();
     const role = manifest(resources, "Role", "flink", "payments");
     const resourcesGranted = role.rules.flatMap((r: any) => r.resources).sort();
-    assert.deepEqual(resourcesGranted, [
-      "configmaps",
-      "deployments",
-      "deployments/finalizers",
-      "leases",
-      "pods",
-    ]);
+    assert.deepEqual(resourcesGranted, ["configmaps", "deployments", "deployments/finalizers", "pods"]);
     for (const rule of role.rules) assert.ok(!rule.verbs.includes("*"));
+  });
+
+  it("runs TaskManagers (user code) under their own account: the S3 role, and only reads with Kubernetes HA", async () => {
+    const { resources } = await prod();
+    const fd = manifest(resources, "FlinkDeployment", "fraud-detection", "payments");
+    assert.equal(fd.spec.serviceAccount, "flink");
+    assert.equal(fd.spec.flinkConfiguration["kubernetes.taskmanager.service-account"], "flink-taskmanager");
+    const tm = manifest(resources, "ServiceAccount", "flink-taskmanager", "payments");
+    const jm = manifest(resources, "ServiceAccount", "flink", "payments");
+    // Both carry the namespace's S3 role, whose trust admits both.
+    assert.equal(
+      tm.metadata.annotations["eks.amazonaws.com/role-arn"],
+      jm.metadata.annotations["eks.amazonaws.com/role-arn"],
+    );
+    const trust = JSON.parse(
+      String(one(resources, "aws:iam/role:Role", "storage-s3-payments").inputs.assumeRolePolicy),
+    );
+    const subs = Object.entries(trust.Statement[0].Condition.StringEquals).find(([k]) =>
+      k.endsWith(":sub"),
+    )![1];
+    assert.deepEqual(subs, [
+      "system:serviceaccount:payments:flink",
+      "system:serviceaccount:payments:flink-taskmanager",
+    ]);
+    // Kubernetes HA (prod): TaskManagers find the leader in ConfigMaps, read-only.
+    const role = manifest(resources, "Role", "flink-taskmanager", "payments");
+    assert.deepEqual(role.rules, [
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
+    ]);
+    const binding = manifest(resources, "RoleBinding", "flink-taskmanager", "payments");
+    assert.deepEqual(binding.subjects, [
+      { kind: "ServiceAccount", name: "flink-taskmanager", namespace: "payments" },
+    ]);
+    // Without Kubernetes HA (dev) they get no Role and no API token at all.
+    const dev = await render(stackVariant("dev"), "dev");
+    assert.ok(
+      !dev.resources.some(
+        (r) => (r.inputs as any).kind === "Role" && (r.inputs as any).metadata.name === "flink-taskmanager",
+      ),
+    );
+    assert.equal(
+      manifest(dev.resources, "ServiceAccount", "flink-taskmanager", "analytics")
+        .automountServiceAccountToken,
+      false,
+    );
   });
 
   it("reports every Flink cluster with its capacity and memory breakdown", async () => {

@@ -198,10 +198,13 @@ describe("operator admission rules at preview", () => {
     // dev: no artifact locations, so the operator admits https only (its default).
     has(
       problemsOf(
-        stackVariant("dev", (c) => (c.namespaces[0].sessionJobs[0].jarURI = "http://repo.example/job.jar")),
+        stackVariant(
+          "dev",
+          (c) => (c.namespaces[0].sessionJobs[0].jarURI = "file:///opt/flink/usrlib/job.jar"),
+        ),
       ),
       "namespaces[0].sessionJobs[0].jarURI",
-      /admits only https .*"http" would be refused: publish the jar over https/,
+      /admits only https .*"file" would be refused: publish the jar over https/,
     );
     has(
       problemsOf(

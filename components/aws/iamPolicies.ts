@@ -20,16 +20,17 @@ export function serviceTrustPolicy(service: string): PolicyDocument {
 }
 
 /**
- * IRSA trust: only the named service account of the named namespace may assume the role,
+ * IRSA trust: only the named service accounts of the named namespace may assume the role,
  * and only with a token minted for STS (`aud`).
  */
 export function irsaTrustPolicy(
   oidcProviderArn: string,
   issuerUrl: string,
   namespace: string,
-  serviceAccount: string,
+  serviceAccounts: string | string[],
 ): PolicyDocument {
   const issuer = issuerUrl.replace(/^https:\/\//, "");
+  const subjects = [serviceAccounts].flat().map((sa) => `system:serviceaccount:${namespace}:${sa}`);
   return {
     Version: "2012-10-17",
     Statement: [
@@ -39,7 +40,7 @@ export function irsaTrustPolicy(
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: {
-            [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+            [`${issuer}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
             [`${issuer}:aud`]: "sts.amazonaws.com",
           },
         },

@@ -17,11 +17,44 @@ import { FlinkMemoryError, jobManagerMemory, taskManagerMemory } from "./memory"
 import { INTRODUCED_IN_1_20, OPERATOR_FORBIDDEN_KEYS, DEPRECATED_IN_2, isAtLeast } from "./flinkConfig";
 import { allowedArtifactSchemes } from "./operator";
 import { coveringLocation, operatorReadsS3, s3Object } from "./artifacts";
+import { ownedOption } from "./ownedOptions";
 
 /** The operator's name rule for FlinkDeployment and FlinkSessionJob (≤ 45 characters). */
 export const OPERATOR_NAME_PATTERN = /^[a-z]([-a-z\d]{0,43}[a-z\d])?$/;
 
-export const flinkChecks = [(stack: StackConfig): Problem[] => checkWorkloads(resolveModel(stack))];
+export const flinkChecks = [
+  (stack: StackConfig): Problem[] => checkWorkloads(resolveModel(stack)),
+  ownedOptionProblems,
+];
+
+/** Every `flinkConfiguration` of the stack, each at its own key path. */
+function userConfigurations(stack: StackConfig): { conf: Record<string, string>; path: PathSegment[] }[] {
+  return [
+    { conf: stack.flink.flinkConfiguration, path: ["flink", "flinkConfiguration"] },
+    ...stack.namespaces.flatMap((ns, i) =>
+      (["jobs", "sessionClusters", "sessionJobs"] as const).flatMap((list) =>
+        ns[list].map((item, j) => ({
+          conf: item.flinkConfiguration,
+          path: ["namespaces", i, list, j, "flinkConfiguration"] as PathSegment[],
+        })),
+      ),
+    ),
+  ];
+}
+
+/** Options the platform owns may not be set in any flinkConfiguration (see ownedOptions.ts). */
+export function ownedOptionProblems(stack: StackConfig): Problem[] {
+  return userConfigurations(stack).flatMap(({ conf, path }) =>
+    Object.keys(conf).flatMap((key) => {
+      // The operator's own forbidden keys get the operator's message (configurationKeyProblems).
+      if (OPERATOR_FORBIDDEN_KEYS.includes(key)) return [];
+      const owned = ownedOption(key);
+      return owned
+        ? [problem([...path, key], `"${key}" is owned by ${owned.owner}; it cannot be set here`)]
+        : [];
+    }),
+  );
+}
 
 export function checkWorkloads(model: PlatformModel): Problem[] {
   const schemes = allowedArtifactSchemes(operatorReadsS3(model));

@@ -6,6 +6,7 @@ import { FlinkVersion } from "../versions";
 import { formatDuration } from "../../config/units";
 import { FlinkClusterModel } from "../../config/model";
 import { StackConfig } from "../../config/schema";
+import { TASKMANAGER_SERVICE_ACCOUNT } from "./rbac";
 
 export const METRICS_PORT = 9249;
 export const METRICS_PORT_NAME = "metrics";
@@ -124,6 +125,9 @@ export function flinkConfiguration(input: FlinkConfigInput): Record<string, stri
     // <status>State gauges (runningState, restartingState…) drive the "job not running" alert.
     "metrics.job.status.enable": "STATE,CURRENT_TIME",
     "fs.s3a.aws.credentials.provider": credentialsProvider(s3),
+    // TaskManagers run user code: their own service account, without the JobManager's API rights.
+    // The operator sets only the fallback key kubernetes.service-account (FlinkConfigBuilder.applyServiceAccount).
+    "kubernetes.taskmanager.service-account": TASKMANAGER_SERVICE_ACCOUNT,
     ...(s3.kind === "endpoint"
       ? { "s3.endpoint": s3.endpoint, "s3.path.style.access": "true" }
       : { "fs.s3a.endpoint.region": s3.region }),

@@ -5,7 +5,12 @@ import { flinkConfiguration, HaSettings, S3Access, StateLocations } from "./flin
 import { flinkDeployment, flinkSessionJob, flinkStateSnapshot, K8sObject } from "./customResources";
 import { podTemplate } from "./podTemplate";
 import { Placement } from "../kube/placement";
-import { FLINK_SERVICE_ACCOUNT, flinkRoleRules } from "./rbac";
+import {
+  FLINK_SERVICE_ACCOUNT,
+  jobManagerRoleRules,
+  TASKMANAGER_SERVICE_ACCOUNT,
+  taskManagerRoleRules,
+} from "./rbac";
 
 export interface NamespaceStorage {
   locations: StateLocations;
@@ -43,38 +48,58 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
     const ns = args.namespace;
     const k8sOpts = { parent: this, provider: args.provider, dependsOn: [args.namespaceResource] };
 
-    const sa = new k8s.core.v1.ServiceAccount(
-      `${name}-sa`,
-      {
-        metadata: {
-          name: FLINK_SERVICE_ACCOUNT,
-          namespace: ns.name,
-          ...(args.storage.roleArn
-            ? { annotations: { "eks.amazonaws.com/role-arn": args.storage.roleArn } }
-            : {}),
+    const irsa = args.storage.roleArn
+      ? { annotations: { "eks.amazonaws.com/role-arn": args.storage.roleArn } }
+      : {};
+    const kubernetesHa = args.ha.mode === "kubernetes";
+    const serviceAccount = (resourceName: string, saName: string, automount: boolean) =>
+      new k8s.core.v1.ServiceAccount(
+        `${name}-${resourceName}`,
+        {
+          metadata: { name: saName, namespace: ns.name, ...irsa },
+          // A pod that never calls the Kubernetes API gets no API token (IRSA mounts its own).
+          automountServiceAccountToken: automount,
         },
-      },
-      k8sOpts,
-    );
-    const role = new k8s.rbac.v1.Role(
-      `${name}-role`,
-      {
-        metadata: { name: "flink", namespace: ns.name },
-        rules: flinkRoleRules(args.ha.mode === "kubernetes"),
-      },
-      k8sOpts,
-    );
-    const binding = new k8s.rbac.v1.RoleBinding(
-      `${name}-role-binding`,
-      {
-        metadata: { name: "flink", namespace: ns.name },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "flink" },
-        subjects: [{ kind: "ServiceAccount", name: FLINK_SERVICE_ACCOUNT, namespace: ns.name }],
-      },
-      { ...k8sOpts, dependsOn: [role, sa] },
-    );
+        k8sOpts,
+      );
+    const roleWithBinding = (
+      resourceName: string,
+      roleName: string,
+      sa: k8s.core.v1.ServiceAccount,
+      saName: string,
+      rules: k8s.types.input.rbac.v1.PolicyRule[],
+    ) => {
+      const role = new k8s.rbac.v1.Role(
+        `${name}-${resourceName}`,
+        { metadata: { name: roleName, namespace: ns.name }, rules },
+        k8sOpts,
+      );
+      return new k8s.rbac.v1.RoleBinding(
+        `${name}-${resourceName}-binding`,
+        {
+          metadata: { name: roleName, namespace: ns.name },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
+          subjects: [{ kind: "ServiceAccount", name: saName, namespace: ns.name }],
+        },
+        { ...k8sOpts, dependsOn: [role, sa] },
+      );
+    };
+    const jmSa = serviceAccount("sa", FLINK_SERVICE_ACCOUNT, true);
+    const bindings = [roleWithBinding("role", "flink", jmSa, FLINK_SERVICE_ACCOUNT, jobManagerRoleRules())];
+    const tmSa = serviceAccount("taskmanager-sa", TASKMANAGER_SERVICE_ACCOUNT, kubernetesHa);
+    if (kubernetesHa) {
+      bindings.push(
+        roleWithBinding(
+          "taskmanager-role",
+          TASKMANAGER_SERVICE_ACCOUNT,
+          tmSa,
+          TASKMANAGER_SERVICE_ACCOUNT,
+          taskManagerRoleRules(true),
+        ),
+      );
+    }
 
-    const crOpts = { parent: this, provider: args.provider, dependsOn: [args.operator, binding] };
+    const crOpts = { parent: this, provider: args.provider, dependsOn: [args.operator, tmSa, ...bindings] };
     const apply = (object: K8sObject, dependsOn: pulumi.Resource[] = []) => {
       this.objects[`${object.kind}/${object.metadata.name}`] = object;
       return new k8s.apiextensions.CustomResource(

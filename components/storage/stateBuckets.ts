@@ -21,8 +21,8 @@ export interface StateBucketsArgs {
   operatorArtifacts: ArtifactLocation[];
   /** The operator's namespace and service account, which the operator role trusts. */
   operator: { namespace: string; serviceAccount: string };
-  /** Kubernetes service account that runs Flink in every namespace. */
-  serviceAccount: string;
+  /** Kubernetes service accounts that run Flink in every namespace (JobManager, TaskManager). */
+  serviceAccounts: string[];
   oidcProviderArn: pulumi.Input<string>;
   oidcIssuerUrl: pulumi.Input<string>;
   /** Permissions boundary for every role created here (cluster.permissionsBoundaryArn). */
@@ -65,7 +65,7 @@ export class StateBuckets extends pulumi.ComponentResource {
       purpose: string,
       description: string,
       namespace: string,
-      serviceAccount: string,
+      serviceAccount: string | string[],
     ) =>
       new aws.iam.Role(
         logicalName,
@@ -99,7 +99,7 @@ export class StateBuckets extends pulumi.ComponentResource {
         `${ns.name}-state`,
         `Flink in namespace ${ns.name}: its state bucket and its job jars`,
         ns.name,
-        args.serviceAccount,
+        args.serviceAccounts,
       );
       new aws.iam.RolePolicy(
         `${name}-${ns.name}`,

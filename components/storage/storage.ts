@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { PlatformModel } from "../../config/model";
 import { S3Access } from "../flink/flinkConfig";
 import { NamespaceStorage } from "../flink/workloads";
-import { FLINK_SERVICE_ACCOUNT } from "../flink/rbac";
+import { FLINK_SERVICE_ACCOUNT, TASKMANAGER_SERVICE_ACCOUNT } from "../flink/rbac";
 import { OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT } from "../flink/operator";
 import { operatorArtifactLocations } from "../flink/artifacts";
 import { StateBuckets } from "./stateBuckets";
@@ -58,7 +58,7 @@ export class Storage extends pulumi.ComponentResource {
           namespaces: model.namespaces.map((ns) => ({ name: ns.name, artifacts: ns.artifacts })),
           operatorArtifacts: operatorArtifactLocations(model),
           operator: { namespace: OPERATOR_NAMESPACE, serviceAccount: OPERATOR_SERVICE_ACCOUNT },
-          serviceAccount: FLINK_SERVICE_ACCOUNT,
+          serviceAccounts: [FLINK_SERVICE_ACCOUNT, TASKMANAGER_SERVICE_ACCOUNT],
           oidcProviderArn: args.oidc.providerArn,
           oidcIssuerUrl: args.oidc.issuerUrl,
           protect: model.environment.tier === "production",
