@@ -5,28 +5,37 @@
  */
 import { PolicyPack, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { DEFAULT_SETTINGS, PlatformPolicy, POLICIES, PolicySettings } from "./policies";
-import { SETTINGS_POLICY } from "./runner";
 
-const settingsSchema = {
-  properties: {
-    maxContainerCpu: { type: "number" as const, default: DEFAULT_SETTINGS.maxContainerCpu },
-    maxContainerMemory: { type: "string" as const, default: DEFAULT_SETTINGS.maxContainerMemory },
-    maxTaskManagers: { type: "integer" as const, default: DEFAULT_SETTINGS.maxTaskManagers },
-    maxParallelism: { type: "integer" as const, default: DEFAULT_SETTINGS.maxParallelism },
-  },
+const SCHEMA: Record<
+  keyof PolicySettings,
+  { type: "number" | "integer" | "string" | "array"; items?: { type: "string" } }
+> = {
+  maxContainerCpu: { type: "number" },
+  maxContainerMemory: { type: "string" },
+  maxTaskManagers: { type: "integer" },
+  maxParallelism: { type: "integer" },
+  allowedRegistries: { type: "array", items: { type: "string" } },
+  digestExemptImages: { type: "array", items: { type: "string" } },
 };
 
 function toPulumiPolicy(policy: PlatformPolicy): ResourceValidationPolicy | StackValidationPolicy {
+  const keys = policy.settings ?? [];
   const base = {
     name: policy.name,
     description: policy.description,
     enforcementLevel: "mandatory" as const,
-    ...(policy.name === SETTINGS_POLICY ? { configSchema: settingsSchema } : {}),
+    ...(keys.length
+      ? {
+          configSchema: {
+            properties: Object.fromEntries(
+              keys.map((k) => [k, { ...SCHEMA[k], default: DEFAULT_SETTINGS[k] }]),
+            ),
+          },
+        }
+      : {}),
   };
   const settings = (args: { getConfig<T extends object>(): T }): PolicySettings =>
-    policy.name === SETTINGS_POLICY
-      ? { ...DEFAULT_SETTINGS, ...args.getConfig<Partial<PolicySettings>>() }
-      : DEFAULT_SETTINGS;
+    keys.length ? { ...DEFAULT_SETTINGS, ...args.getConfig<Partial<PolicySettings>>() } : DEFAULT_SETTINGS;
   if (policy.kind === "resource") {
     return {
       ...base,
@@ -50,6 +59,7 @@ function toPulumiPolicy(policy: PlatformPolicy): ResourceValidationPolicy | Stac
         name: r.name,
         parent: r.parent?.name,
         props: r.props,
+        opts: { protect: r.opts.protect },
       }));
       for (const v of policy.check(resources, settings(args))) reportViolation(`${v.resource}: ${v.message}`);
     },

@@ -19,8 +19,6 @@ export interface Violation {
   message: string;
 }
 
-export const SETTINGS_POLICY = "resource-caps";
-
 function levelOf(entry: PackConfig[string] | undefined): EnforcementLevel | undefined {
   return typeof entry === "string" ? entry : entry?.enforcementLevel;
 }
@@ -29,12 +27,21 @@ export function enforcementOf(policy: string, config: PackConfig): EnforcementLe
   return levelOf(config[policy]) ?? levelOf(config.all) ?? "mandatory";
 }
 
-export function settingsOf(config: PackConfig): PolicySettings {
-  const entry = config[SETTINGS_POLICY];
-  if (typeof entry !== "object") return { ...DEFAULT_SETTINGS };
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { enforcementLevel, ...settings } = entry;
-  return { ...DEFAULT_SETTINGS, ...(settings as Partial<PolicySettings>) };
+/**
+ * The settings in a policy config: each policy's object entry may carry the settings that policy
+ * declares (`resource-caps` its limits, `images-allowed-registries` its registries...), on top
+ * of the pack's defaults.
+ */
+export function settingsOf(config: PackConfig, policies: PlatformPolicy[] = POLICIES): PolicySettings {
+  const settings: PolicySettings = { ...DEFAULT_SETTINGS };
+  for (const policy of policies) {
+    const entry = config[policy.name];
+    if (typeof entry !== "object") continue;
+    for (const key of policy.settings ?? []) {
+      if (entry[key] !== undefined) (settings as unknown as Record<string, unknown>)[key] = entry[key];
+    }
+  }
+  return settings;
 }
 
 export function runPolicies(

@@ -1,0 +1,13 @@
+/**
+ * Annotations both the program and the policy pack read. This module sits beneath both: the
+ * program and `policies/` never import each other.
+ */
+
+/** Marks a job the stack opted out of production's stateful-upgrade rule (allowStatelessInProduction). */
+export const STATELESS_APPROVED_ANNOTATION = "flink-platform/stateless-upgrade-approved";
+
+/** On a Namespace that enforces less than Pod Security "restricted": which component needs it and why. */
+export const POD_SECURITY_REASON_ANNOTATION = "flink-platform/pod-security-reason";
+
+/** On a Service of type LoadBalancer or NodePort: who approved exposing it, and why. */
+export const EXTERNAL_SERVICE_ANNOTATION = "flink-platform/external-access-approved";
