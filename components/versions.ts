@@ -7,13 +7,28 @@
 export const FLINK_VERSIONS = ["1.19", "1.20", "2.0", "2.1", "2.2"] as const;
 export type FlinkVersion = (typeof FLINK_VERSIONS)[number];
 
-/** Official images per Flink line (chosen 2026-11-21; Java 17 builds). */
+/**
+ * Official images per Flink line, pinned by digest (Java 17 builds). Official images are rebuilt
+ * under the same tag, so the tag names the release and the digest the exact build that was
+ * reviewed; both are kept so a reader sees the version. Digests are the multi-arch index digests
+ * recorded by docker-library/repo-info (repos/flink/remote/<tag>.md) for the builds dated below.
+ */
 export const FLINK_IMAGES: Record<FlinkVersion, string> = {
-  "1.19": "flink:1.19.3-scala_2.12-java17",
-  "1.20": "flink:1.20.3-scala_2.12-java17",
-  "2.0": "flink:2.0.1-scala_2.12-java17",
-  "2.1": "flink:2.1.1-scala_2.12-java17",
-  "2.2": "flink:2.2.0-scala_2.12-java17",
+  // build of 2025-07-10
+  "1.19":
+    "flink:1.19.3-scala_2.12-java17@sha256:3b29691b7a451eb6b9b33007444859f1fa9f266472e2c1e893c2f9cd404ab0ea",
+  // build of 2026-01-21
+  "1.20":
+    "flink:1.20.3-scala_2.12-java17@sha256:3f62b87223b90e2f614d826fae08bed2704d38d9851eed118a71cbfdb35e4800",
+  // build of 2026-01-16
+  "2.0":
+    "flink:2.0.1-scala_2.12-java17@sha256:bd2737d65eaed671dcbd6826d492f8e9569a303e1ae83fb62ccc7c882d1a1ed3",
+  // build of 2026-01-16
+  "2.1":
+    "flink:2.1.1-scala_2.12-java17@sha256:80cfd6d186c2fb91fbb63ece895bd8d7ed4906a6c611723f2aeffe1978a5317c",
+  // build of 2026-05-08 (this line's image runs as USER flink, uid 9999, like the pod template)
+  "2.2":
+    "flink:2.2.0-scala_2.12-java17@sha256:7ecfab9d5e8ec6987a248b32f6605b5fe9bcb7347aea0d7b1bc3976588408681",
 };
 
 /**
@@ -21,14 +36,16 @@ export const FLINK_IMAGES: Record<FlinkVersion, string> = {
  * comes from the Apache archive, which keeps every release (downloads.apache.org drops
  * superseded ones); the release script indexes it with relative URLs
  * (apache/flink-kubernetes-operator release-1.15.0 tools/releasing/create_source_release.sh),
- * so the archive copy resolves. The packaged chart's image tag is a commit hash, so the image
- * is pinned here explicitly.
+ * so the archive copy resolves. The packaged chart's image tag is a commit hash (the release
+ * script rewrites it), so the image is pinned here: release versions are published on Docker Hub
+ * as apache/flink-kubernetes-operator:<version> (docs/content/docs/operations/helm.md at
+ * release-1.15.0); ghcr.io gets only commit and `main` tags.
  */
 export const FLINK_OPERATOR = {
   version: "1.15.0",
   chart: "flink-kubernetes-operator",
   repository: "https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/",
-  image: { repository: "ghcr.io/apache/flink-kubernetes-operator", tag: "1.15.0" },
+  image: { repository: "docker.io/apache/flink-kubernetes-operator", tag: "1.15.0" },
   chosen: "2026-11-21",
 } as const;
 
@@ -48,14 +65,19 @@ export const KUBE_PROMETHEUS_STACK = {
   chosen: "2026-11-21",
 } as const;
 
-/** Official ZooKeeper image for the HA ensemble (chosen 2026-11-21). */
-export const ZOOKEEPER_IMAGE = "zookeeper:3.9.4";
+/**
+ * Official ZooKeeper image for the HA ensemble (chosen 2026-11-21), pinned to the build of
+ * 2026-01-16 (docker-library/repo-info repos/zookeeper/remote/3.9.4.md).
+ */
+export const ZOOKEEPER_IMAGE =
+  "zookeeper:3.9.4@sha256:98be0d025355dd2f1659af615def34f04eabb233c80f4a9a1cc5ab121831c413";
 
 /**
  * In-cluster S3-compatible store for local stacks. The image also ships `mc`, which the
  * bucket-creation Job uses, so one pinned image serves both (chosen 2026-11-21).
  */
-export const OBJECT_STORE_IMAGE = "minio/minio:RELEASE.2025-09-07T16-13-09Z";
+export const OBJECT_STORE_IMAGE =
+  "minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e";
 
 /** EKS Kubernetes versions the platform is tested against, with their pinned core add-ons. */
 export const EKS_VERSIONS = {

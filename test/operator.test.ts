@@ -9,6 +9,8 @@ import { renderOperatorChart } from "./charts/flinkOperatorChart";
 import { readiness } from "../components/flink/customResources";
 
 const HELM = "kubernetes:helm.sh/v3:Release";
+/** How Flink reads a list option from flink-conf.yaml: items separated by ';'. */
+const flinkList = (value: string) => value.split(";").map((s) => s.trim());
 const dev = () => render(stackVariant("dev"), "dev");
 const prod = () => render(stackVariant("prod"), "prod");
 
@@ -49,7 +51,8 @@ describe("operator as the chart deploys it", () => {
   it("runs the pinned image, not the chart's tag", async () => {
     const { chart } = await operatorChart(prod());
     for (const c of chart.pod.spec.containers) {
-      assert.equal(c.image, "ghcr.io/apache/flink-kubernetes-operator:1.15.0", c.name);
+      // Release versions are on Docker Hub; ghcr.io carries only commit tags.
+      assert.equal(c.image, "docker.io/apache/flink-kubernetes-operator:1.15.0", c.name);
     }
   });
 
@@ -91,7 +94,11 @@ describe("operator as the chart deploys it", () => {
 
   it("prod: reads session-job jars from S3 with its own role, an S3 plugin and the scheme admitted", async () => {
     const { values, chart } = await operatorChart(prod());
-    assert.equal(chart.mountedConfig["kubernetes.operator.user.artifacts.allowed-schemes"], "https,s3");
+    // A list option: Flink's flink-conf.yaml parser splits it on ';' (a comma would make one scheme "https,s3").
+    assert.deepEqual(flinkList(chart.mountedConfig["kubernetes.operator.user.artifacts.allowed-schemes"]), [
+      "https",
+      "s3",
+    ]);
     assert.equal(
       chart.mountedConfig["fs.s3a.aws.credentials.provider"],
       "com.amazonaws.auth.WebIdentityTokenCredentialsProvider",
@@ -112,7 +119,9 @@ describe("operator as the chart deploys it", () => {
 
   it("dev: admits https jars only and adds no S3 plugin or role", async () => {
     const { values, chart } = await operatorChart(dev());
-    assert.equal(chart.mountedConfig["kubernetes.operator.user.artifacts.allowed-schemes"], "https");
+    assert.deepEqual(flinkList(chart.mountedConfig["kubernetes.operator.user.artifacts.allowed-schemes"]), [
+      "https",
+    ]);
     assert.deepEqual(chart.pod.spec.initContainers, []);
     assert.deepEqual(values.operatorServiceAccount.annotations, {});
   });

@@ -12,10 +12,32 @@ export type PolicyDocument = {
   }[];
 };
 
-export function serviceTrustPolicy(service: string): PolicyDocument {
+/**
+ * A role an AWS service assumes. `source` pins it to this account's resource (the confused
+ * deputy): EKS sends aws:SourceAccount and aws:SourceArn (EKS user guide, cross-service confused
+ * deputy prevention); EC2 instance roles are assumed without them, so they get no condition.
+ */
+export function serviceTrustPolicy(
+  service: string,
+  source?: { account: string; arn: string },
+): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        ...(source
+          ? {
+              Condition: {
+                StringEquals: { "aws:SourceAccount": source.account },
+                ArnLike: { "aws:SourceArn": source.arn },
+              },
+            }
+          : {}),
+      },
+    ],
   };
 }
 

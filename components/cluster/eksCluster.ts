@@ -43,6 +43,7 @@ export class EksCluster extends pulumi.ComponentResource {
     const parent = { parent: this };
     const tags = args.tags;
     const partition = aws.getPartitionOutput({}, parent);
+    const identity = aws.getCallerIdentityOutput({}, parent);
 
     const network = new Network(
       `${name}-network`,
@@ -68,7 +69,14 @@ export class EksCluster extends pulumi.ComponentResource {
       `${name}-cluster`,
       {
         name: roleName(args.clusterName, "cluster"),
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")),
+        assumeRolePolicy: pulumi.all([identity.accountId, partition.partition]).apply(([account, part]) =>
+          JSON.stringify(
+            serviceTrustPolicy("eks.amazonaws.com", {
+              account,
+              arn: `arn:${part}:eks:${c.region}:${account}:cluster/${args.clusterName}`,
+            }),
+          ),
+        ),
         permissionsBoundary: c.permissionsBoundaryArn,
         tags,
       },
@@ -273,9 +281,8 @@ export class EksCluster extends pulumi.ComponentResource {
         },
         {
           parent: this,
-          // Desired size drifts with the autoscaler; a preview must not fight it.
-          ignoreChanges: ["scalingConfig.desiredSize"],
-          // After the CNI and the node role's permissions (and deleted before them).
+          // No node autoscaler runs: desiredSize is the pool's size, kept as configured (the node
+          // fit check counts exactly these nodes). After the CNI and the node role's permissions.
           dependsOn: [...networking, ...nodeRolePermissions],
         },
       );
