@@ -2,8 +2,9 @@
  * `pulumi config set --path 'flink-platform:flink.jobManager.cpu' 0.5` stores the string "0.5"
  * (the CLI keeps what it cannot read as an integer or a boolean as text). Before validation,
  * strings that hold a number where the schema expects a number (and "true"/"false" where it
- * expects a boolean) become that number or boolean; the schema's own checks and messages then
- * apply as usual. Nothing else is touched: a string in a string field stays a string.
+ * expects a boolean) become that number or boolean, and a number or boolean the CLI stored where
+ * the schema expects text (a flinkConfiguration value, an enum such as a version) becomes text;
+ * the schema's own checks and messages then apply as usual.
  */
 import { z } from "zod";
 
@@ -31,6 +32,9 @@ export function coerceScalars(schema: AnySchema, value: unknown): unknown {
       return typeof value === "string" && NUMERIC.test(value) ? Number(value) : value;
     case "boolean":
       return value === "true" ? true : value === "false" ? false : value;
+    case "string":
+    case "enum":
+      return typeof value === "number" || typeof value === "boolean" ? String(value) : value;
     case "array":
       return Array.isArray(value) ? value.map((v) => coerceScalars(def.element as AnySchema, v)) : value;
     case "record":

@@ -50,7 +50,8 @@ const duration = z.string().meta({ format: "duration" }).transform(toMillis);
 const durationDefault = (text: string) =>
   z.string().meta({ format: "duration" }).default(text).transform(toMillis);
 
-const cpu = z.number().positive().max(256);
+/** Cores; Kubernetes keeps millicores, so anything below 0.001 would become a zero request. */
+const cpu = z.number().min(0.001).max(256);
 const count = (min: number, max: number) => z.int().min(min).max(max);
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
@@ -322,7 +323,9 @@ const nodeGroup = z.strictObject({
       "Instance types (from components/cluster/instanceCatalog.ts); the fit check uses the smallest.",
     ),
   minSize: count(0, 1000).describe("Minimum nodes."),
-  desiredSize: count(0, 1000).describe("Nodes at creation (later changes to it are ignored)."),
+  desiredSize: count(0, 1000).describe(
+    "Nodes the pool runs (no node autoscaler): the fit check packs every pod of the pool onto this many.",
+  ),
   maxSize: count(1, 1000).describe(
     "Maximum nodes; the fit check packs every pod of the pool onto this many.",
   ),

@@ -162,10 +162,11 @@ describe("Flink operator and workloads", () => {
 describe("high availability: ZooKeeper", () => {
   const zk = () =>
     render(
-      stackVariant(
-        "prod",
-        (c) => (c.ha = { mode: "zookeeper", jobManagerReplicas: 2, zookeeper: { replicas: 5 } }),
-      ),
+      stackVariant("prod", (c) => {
+        c.ha = { mode: "zookeeper", jobManagerReplicas: 2, zookeeper: { replicas: 5 } };
+        // Five members with required anti-affinity need five system nodes.
+        c.cluster.nodeGroups.system = { ...c.cluster.nodeGroups.system, desiredSize: 5, maxSize: 6 };
+      }),
       "prod",
     );
 

@@ -39,7 +39,7 @@ describe("node fit", () => {
     assert.equal(problems.length, 1, problems.join("\n"));
     assert.match(
       problems[0],
-      /^flink-platform:cluster\.nodeGroups\.system\.maxSize: the system pool needs 5 m6i\.xlarge nodes/,
+      /^flink-platform:cluster\.nodeGroups\.system\.desiredSize: the system pool needs 5 m6i\.xlarge nodes/,
     );
     assert.match(problems[0], /StatefulSet\/zookeeper\s+5\s+500m\s+1Gi/);
     // Members may share nodes outside production (preferred anti-affinity): 4 nodes suffice there.
@@ -48,26 +48,27 @@ describe("node fit", () => {
         c.environment.tier = "development";
         c.policy = { maxContainerCpu: 8, maxContainerMemory: "32Gi" };
         c.ha = { mode: "zookeeper", zookeeper: { replicas: 5 } };
+        c.cluster.nodeGroups.system.desiredSize = 4;
         c.cluster.nodeGroups.system.maxSize = 4;
       }),
     );
     assert.ok(fits.find((f) => f.pool === "system")!.nodesNeeded <= 4);
   });
 
-  it("counts TaskManagers at their autoscaler ceiling against the Flink pool's maximum", () => {
+  it("counts TaskManagers at their autoscaler ceiling against the Flink pool's nodes (desiredSize)", () => {
     const problems = problemsOf(
       stackVariant("prod", (c) => {
-        // 512 ÷ 4 slots = 128 TaskManagers of 2 cpu / 8g: far beyond 20 m6i.2xlarge nodes.
+        // 512 ÷ 4 slots = 128 TaskManagers of 2 cpu / 8g: far beyond 12 m6i.2xlarge nodes.
         c.namespaces[0].jobs[0].autoscaler.maxParallelism = 512;
         c.namespaces[0].quota = { cpu: 1000, memory: "4000Gi" };
         c.policy = { maxTaskManagers: 200, maxParallelism: 1024 };
       }),
     );
-    const flink = problems.find((p) => p.startsWith("flink-platform:cluster.nodeGroups.flink.maxSize"));
+    const flink = problems.find((p) => p.startsWith("flink-platform:cluster.nodeGroups.flink.desiredSize"));
     assert.ok(flink, problems.join("\n"));
     assert.match(
       flink!,
-      /the flink pool needs \d+ m6i\.2xlarge\/m7i\.2xlarge nodes .*autoscaler ceiling.* but may grow to 20/,
+      /the flink pool needs \d+ m6i\.2xlarge\/m7i\.2xlarge nodes .*autoscaler ceiling.* but has 12 \(desiredSize/,
     );
     assert.match(flink!, /FlinkDeployment\/analytics\/clickstream-enrichment:taskmanager\s+128\s+2\s+8Gi/);
   });
@@ -97,7 +98,7 @@ describe("node fit", () => {
       ["system", "flink"],
     );
     for (const p of report.pools)
-      assert.ok(p.nodesNeeded <= p.maxNodes, `${p.pool}: ${p.nodesNeeded} > ${p.maxNodes}`);
+      assert.ok(p.nodesNeeded <= p.nodes, `${p.pool}: ${p.nodesNeeded} > ${p.nodes}`);
     const dev = await render(stackVariant("dev"), "dev");
     assert.deepEqual(dev.report.pools, [], "an existing cluster's nodes are unknown");
   });

@@ -223,9 +223,9 @@ describe("nothing lost when a job goes away", () => {
       manifest(resources, kind, name, "analytics").spec.flinkConfiguration ?? {};
     const key = "kubernetes.operator.job.savepoint-on-deletion";
     assert.equal(conf("FlinkDeployment", "clickstream-enrichment")[key], "true"); // last-state
-    assert.equal(conf("FlinkDeployment", "session-windows")[key], undefined); // stateless
+    assert.equal(conf("FlinkDeployment", "top-speeds")[key], undefined); // stateless
     assert.equal(conf("FlinkSessionJob", "top-speed-windowing")[key], "true");
-    assert.equal(conf("FlinkSessionJob", "word-count")[key], undefined); // stateless
+    assert.equal(conf("FlinkSessionJob", "top-speeds-replay")[key], undefined); // stateless
   });
 
   it("disposes the operator's periodic savepoints when they leave the history, keeps manual ones", async () => {

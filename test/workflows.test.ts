@@ -133,7 +133,8 @@ describe("workflows", () => {
 
     it("runs production after development, never blocked by a development stack CI cannot reach", () => {
       const prod = deploy.jobs.production;
-      assert.deepEqual(prod.needs, ["stacks", "development"]);
+      assert.deepEqual(prod.needs, ["test", "stacks", "development"]);
+      assert.match(prod.if, /needs\.test\.result == 'success'/);
       assert.match(
         prod.if,
         /needs\.development\.result == 'success' \|\| needs\.development\.result == 'skipped'/,

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { problemsOf, stackVariant } from "./harness";
+import { problemsOf, render, stackVariant } from "./harness";
 import { taskManagersFor } from "../config/capacity";
-import { flinkConfiguration, OPERATOR_FORBIDDEN_KEYS } from "../components/flink/flinkConfig";
+import { flinkConfiguration, LIST_OPTIONS, OPERATOR_FORBIDDEN_KEYS } from "../components/flink/flinkConfig";
 import { resolveModel, FlinkClusterModel } from "../config/model";
 import { validate } from "./harness";
 import { FlinkVersion, FLINK_VERSIONS } from "../components/versions";
@@ -265,5 +265,20 @@ describe("savepoint redeploy", () => {
         'flink-platform:namespaces[1].jobs[0].savepointRedeployNonce: job "fraud-detection" in namespace "payments": savepointRedeployNonce redeploys from initialSavepointPath, which is not set',
       ],
     );
+  });
+});
+
+describe("list options", () => {
+  it("use Flink's list separator ';' wherever the platform writes one", async () => {
+    const { resources } = await render(stackVariant("prod"), "prod");
+    const confs = resources
+      .map((r) => r.inputs as any)
+      .filter((m) => m?.kind === "FlinkDeployment")
+      .map((m) => m.spec.flinkConfiguration);
+    assert.ok(confs.length > 0);
+    for (const conf of confs) {
+      assert.equal(conf["metrics.job.status.enable"], "STATE;CURRENT_TIME");
+      for (const key of LIST_OPTIONS) if (conf[key] !== undefined) assert.doesNotMatch(conf[key], /,/, key);
+    }
   });
 });

@@ -3,7 +3,8 @@
  * Flink pods on the Flink pool, TaskManagers at their autoscaler ceiling) must fit one node of
  * its pool, and all of them must pack onto the pool's maximum node count, with room for one
  * stateful upgrade and with required anti-affinity honoured. A pool's node is its smallest
- * instance type, less what the add-on DaemonSets take on every node. Pure.
+ * instance type, less what the add-on DaemonSets take on every node. No node autoscaler runs, so
+ * a managed node group has exactly its `desiredSize` nodes: that is what the pods must fit. Pure.
  */
 import { PlatformModel } from "../../config/model";
 import { NodeGroupConfig } from "../../config/schema";
@@ -24,7 +25,8 @@ export interface NodeShape {
 export interface PoolFit {
   pool: Pool;
   node: NodeShape;
-  maxNodes: number;
+  /** Nodes the pool runs: its desiredSize (no node autoscaler runs). */
+  nodes: number;
   /** Nodes the pool's pods need when packed (first fit, largest first). */
   nodesNeeded: number;
   pods: PodDemand[];
@@ -130,7 +132,7 @@ export function poolFits(model: PlatformModel): PoolFit[] {
     return {
       pool,
       node,
-      maxNodes: groups[pool].maxSize,
+      nodes: groups[pool].desiredSize,
       nodesNeeded: packNodes(mine, node),
       pods: mine,
       oversized: mine.filter((p) => !fits(p, node)),
@@ -173,13 +175,14 @@ export function checkNodeFit(model: PlatformModel): Problem[] {
           `to pods (allocatable less DaemonSets); use a larger type in ${groupPath.join(".")}.instanceTypes or a smaller pod`,
       ),
     );
-    if (fit.nodesNeeded > fit.maxNodes) {
+    if (fit.nodesNeeded > fit.nodes) {
       problems.push(
         problem(
-          [...groupPath, "maxSize"],
+          [...groupPath, "desiredSize"],
           `the ${fit.pool} pool needs ${fit.nodesNeeded} ${fit.node.instanceType} nodes for its pods` +
             `${fit.pool === "flink" ? " (TaskManagers at their autoscaler ceiling, room for one stateful upgrade)" : ""}` +
-            ` but may grow to ${fit.maxNodes}; raise maxSize, use larger instance types or shrink the pods:\n${podTable(fit)}`,
+            ` but has ${fit.nodes} (desiredSize; no node autoscaler runs); raise desiredSize (and maxSize), ` +
+            `use larger instance types or shrink the pods:\n${podTable(fit)}`,
         ),
       );
     }

@@ -9,6 +9,12 @@ import { StackConfig } from "../../config/schema";
 import { TASKMANAGER_SERVICE_ACCOUNT } from "./rbac";
 
 export const METRICS_PORT = 9249;
+
+/** Options the platform writes whose values are lists: Flink separates list items with ';'. */
+export const LIST_OPTIONS = [
+  "metrics.job.status.enable",
+  "kubernetes.operator.user.artifacts.allowed-schemes",
+];
 export const METRICS_PORT_NAME = "metrics";
 
 /** Where a namespace's state lives on the object store (s3:// URIs). */
@@ -123,7 +129,9 @@ export function flinkConfiguration(input: FlinkConfigInput): Record<string, stri
     "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
     "metrics.reporter.prom.port": String(METRICS_PORT),
     // <status>State gauges (runningState, restartingState…) drive the "job not running" alert.
-    "metrics.job.status.enable": "STATE,CURRENT_TIME",
+    // A list of enum values: Flink splits list values on ';' (a comma would be read as one value
+    // and refused when the scheduler starts).
+    "metrics.job.status.enable": "STATE;CURRENT_TIME",
     "fs.s3a.aws.credentials.provider": credentialsProvider(s3),
     // TaskManagers run user code: their own service account, without the JobManager's API rights.
     // The operator sets only the fallback key kubernetes.service-account (FlinkConfigBuilder.applyServiceAccount).

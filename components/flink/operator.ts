@@ -68,10 +68,14 @@ export function operatorConfiguration(
     "kubernetes.operator.reconcile.interval": "15 s",
     "kubernetes.operator.observer.progress-check.interval": "5 s",
     // A system option: read from this file only, never per resource (KubernetesOperatorConfigOptions.java).
-    "kubernetes.operator.user.artifacts.allowed-schemes": allowedArtifactSchemes(!!artifacts).join(","),
+    // A list: Flink's flink-conf.yaml parser splits list values on ';' (upstream DefaultValidatorTest writes "https;file").
+    "kubernetes.operator.user.artifacts.allowed-schemes": allowedArtifactSchemes(!!artifacts).join(";"),
     ...(artifacts
       ? {
           // The S3 plugin (see operatorValues) signs with the pod's IRSA token; Flink 1.20's plugin bundles AWS SDK v1.
+          // The operator's file is also every FlinkDeployment's default configuration (only
+          // kubernetes.operator.* keys are stripped), so these become defaults too: the same
+          // values each Flink cluster on EKS sets itself.
           "fs.s3a.aws.credentials.provider": "com.amazonaws.auth.WebIdentityTokenCredentialsProvider",
           "fs.s3a.endpoint.region": artifacts.region,
         }

@@ -157,12 +157,12 @@ export function summary(stack: string, outDir: string, result: RenderResult): st
       ? [
           "",
           table(
-            ["pool", "node (less DaemonSets)", "nodes needed", "max"],
+            ["pool", "node (less DaemonSets)", "nodes needed", "nodes (desired)"],
             result.report.pools.map((p) => [
               p.pool,
               `${p.instanceType}: ${p.node.cpu} / ${formatQuantity(p.node.memory)}`,
               String(p.nodesNeeded),
-              String(p.maxNodes),
+              String(p.nodes),
             ]),
           ),
         ]

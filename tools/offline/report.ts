@@ -45,7 +45,7 @@ export interface PoolReport {
   instanceType: string;
   /** What one node offers pods (allocatable less DaemonSets): cores and bytes. */
   node: CpuMemory;
-  maxNodes: number;
+  nodes: number;
   nodesNeeded: number;
 }
 
@@ -94,7 +94,7 @@ export function buildReport(stack: string, model: PlatformModel): Report {
     pool: f.pool,
     instanceType: f.node.instanceType,
     node: { cpu: f.node.cpu, memory: f.node.memory },
-    maxNodes: f.maxNodes,
+    nodes: f.nodes,
     nodesNeeded: f.nodesNeeded,
   }));
   return { stack, environment: model.environment, flinkClusters, namespaces, pools };

@@ -22,6 +22,10 @@ export function stackInventory(root: string): StackEntry[] {
     .map((f) => /^Pulumi\.([a-z0-9-]+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => !!s);
   const problems = [
+    // Stack names also name GitHub variables (RUNNER_LABELS_<STACK>), which allow no '-'.
+    ...Object.keys(registry)
+      .filter((s) => !/^[a-z][a-z0-9]*$/.test(s))
+      .map((s) => `stacks.json: "${s}" must be lowercase letters and digits (it names GitHub variables)`),
     ...files
       .filter((s) => !registry[s])
       .map((s) => `Pulumi.${s}.yaml has no entry in stacks.json: add it with its tier`),
