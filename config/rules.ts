@@ -125,6 +125,20 @@ function namespaceProblems(stack: StackConfig, ns: Namespace, path: PathSegment[
     seen.add(d.name);
   }
   problems.push(...uniqueNames(ns.sessionJobs, [...path, "sessionJobs"], "session job"));
+  // A snapshot names its job; an application job and a session job of one name would make it
+  // ambiguous (and alerts and dashboards label both by job name).
+  const applicationJobs = new Set(ns.jobs.map((j) => j.name));
+  ns.sessionJobs.forEach((job, i) => {
+    if (applicationJobs.has(job.name)) {
+      problems.push(
+        problem(
+          [...path, "sessionJobs", i, "name"],
+          `"${job.name}" is also an application job in namespace "${ns.name}"; job names must be ` +
+            `unique across jobs and sessionJobs so snapshots and alerts name exactly one`,
+        ),
+      );
+    }
+  });
   problems.push(...uniqueNames(ns.snapshots, [...path, "snapshots"], "snapshot"));
 
   const sessionClusters = new Set(ns.sessionClusters.map((s) => s.name));

@@ -73,6 +73,20 @@ describe("stack configuration", () => {
     has(problems, "namespaces[1].name", /duplicate namespace name "analytics"/);
   });
 
+  it("refuses an application job and a session job of one name: a snapshot would be ambiguous", () => {
+    const problems = problemsOf(
+      stackVariant("dev", (c) => {
+        c.namespaces[0].sessionJobs[0].name = c.namespaces[0].jobs[0].name;
+        c.namespaces[0].snapshots[0].job = c.namespaces[0].jobs[0].name;
+      }),
+    );
+    has(
+      problems,
+      "namespaces[0].sessionJobs[0].name",
+      /is also an application job .* snapshots and alerts name exactly one/,
+    );
+  });
+
   it("holds production to stricter rules", () => {
     const problems = problemsOf(
       stackVariant("prod", (c) => {
