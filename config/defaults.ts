@@ -7,6 +7,8 @@ export type Tier = "development" | "production";
 export const TIER_DEFAULTS = {
   development: {
     natGateways: "single",
+    // Each endpoint costs per zone and hour; development reaches AWS through NAT.
+    interfaceEndpoints: [],
     haMode: "none",
     jobManagerReplicas: 1,
     zookeeperReplicas: 1,
@@ -36,6 +38,7 @@ export const TIER_DEFAULTS = {
   },
   production: {
     natGateways: "per-az",
+    interfaceEndpoints: ["sts", "ecr.api", "ecr.dkr", "ec2", "logs"],
     haMode: "kubernetes",
     jobManagerReplicas: 2,
     zookeeperReplicas: 3,

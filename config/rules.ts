@@ -260,6 +260,20 @@ function eksProblems(c: EksClusterConfig, production: boolean): Problem[] {
       ),
     );
   }
+  c.interfaceEndpoints.forEach((service, i) => {
+    if (c.interfaceEndpoints.indexOf(service) !== i) {
+      problems.push(problem(["cluster", "interfaceEndpoints", i], `"${service}" is listed twice`));
+    }
+  });
+  // Inside the VPC only, Flink and the operator still need STS for their IRSA credentials.
+  if (c.httpsEgress === "vpc" && !c.interfaceEndpoints.includes("sts")) {
+    problems.push(
+      problem(
+        ["cluster", "interfaceEndpoints"],
+        'httpsEgress "vpc" needs "sts": pods exchange their service-account token for AWS credentials at STS',
+      ),
+    );
+  }
   for (const group of ["system", "flink"] as const) {
     const g = c.nodeGroups[group];
     const path = ["cluster", "nodeGroups", group];

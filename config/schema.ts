@@ -326,12 +326,24 @@ const nodeGroup = z.strictObject({
   desiredSize: count(0, 1000).describe(
     "Nodes the pool runs (no node autoscaler): the fit check packs every pod of the pool onto this many.",
   ),
-  maxSize: count(1, 1000).describe(
-    "Maximum nodes; the fit check packs every pod of the pool onto this many.",
-  ),
+  maxSize: count(1, 1000).describe("Upper bound of the node group (room for manual scaling)."),
   diskSizeGiB: count(20, 2000).default(50).describe("Encrypted gp3 root volume."),
   capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("EC2 capacity type."),
 });
+
+/**
+ * AWS services the platform's pods and nodes call: STS (IRSA tokens), ECR (add-on images),
+ * EC2 (VPC CNI, EBS CSI), EKS, CloudWatch Logs, KMS.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "sts",
+  "ecr.api",
+  "ecr.dkr",
+  "ec2",
+  "eks",
+  "logs",
+  "kms",
+] as const;
 
 const roleArn = z
   .string()
@@ -356,6 +368,18 @@ function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
         .enum(["single", "per-az"])
         .default(d.natGateways)
         .describe("One NAT gateway, or one per zone."),
+      interfaceEndpoints: z
+        .array(z.enum(INTERFACE_ENDPOINT_SERVICES))
+        .default([...d.interfaceEndpoints])
+        .describe(
+          "AWS services reached through VPC interface endpoints (private DNS), so their calls never leave the VPC.",
+        ),
+      httpsEgress: z
+        .enum(["internet", "vpc"])
+        .default("internet")
+        .describe(
+          "Where pods may open HTTPS: `vpc` narrows every NetworkPolicy's 443 egress to `vpcCidr` and adds an S3 interface endpoint; https jars must then come from inside the VPC.",
+        ),
       endpoint: z
         .strictObject({
           privateAccess: z

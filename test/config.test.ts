@@ -73,6 +73,22 @@ describe("stack configuration", () => {
     has(problems, "namespaces[1].name", /duplicate namespace name "analytics"/);
   });
 
+  it("refuses HTTPS egress narrowed to the VPC without an STS endpoint, and repeated endpoints", () => {
+    const problems = problemsOf(
+      stackVariant("prod", (c) => {
+        c.cluster.httpsEgress = "vpc";
+        c.cluster.interfaceEndpoints = ["ecr.api", "ecr.api"];
+      }),
+    );
+    has(problems, "cluster.interfaceEndpoints", /httpsEgress "vpc" needs "sts"/);
+    has(problems, "cluster.interfaceEndpoints[1]", /"ecr.api" is listed twice/);
+    has(
+      problemsOf(stackVariant("prod", (c) => (c.cluster.interfaceEndpoints = ["s3"]))),
+      "cluster.interfaceEndpoints[0]",
+      /must be one of "sts", "ecr.api"/,
+    );
+  });
+
   it("refuses an application job and a session job of one name: a snapshot would be ambiguous", () => {
     const problems = problemsOf(
       stackVariant("dev", (c) => {

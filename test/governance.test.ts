@@ -158,9 +158,12 @@ describe("namespace guard rails", () => {
 
   it("open ZooKeeper egress only where ZooKeeper HA is used, and S3 only over HTTPS", () => {
     const names = (zookeeper: boolean) =>
-      flinkNetworkPolicies({ namespace: "x", zookeeper, objectStore: false, apiServerPorts: [443] }).map(
-        (p) => p.metadata.name,
-      );
+      flinkNetworkPolicies({
+        namespace: "x",
+        zookeeper,
+        objectStore: false,
+        network: { apiServerPorts: [443], httpsEgressCidr: "0.0.0.0/0" },
+      }).map((p) => p.metadata.name);
     assert.ok(names(true).includes("zookeeper-egress"));
     assert.ok(!names(false).includes("zookeeper-egress"));
     assert.ok(!names(false).includes("prometheus-scrape"), "no scrape ingress without monitoring");
@@ -168,14 +171,14 @@ describe("namespace guard rails", () => {
       namespace: "x",
       zookeeper: true,
       objectStore: false,
-      apiServerPorts: [443],
+      network: { apiServerPorts: [443], httpsEgressCidr: "0.0.0.0/0" },
     }).filter((p) => p.metadata.name === "zookeeper-egress");
     assert.deepEqual((zk.spec.egress as any)[0].ports, [{ port: 2181, protocol: "TCP" }]);
     const https = flinkNetworkPolicies({
       namespace: "x",
       zookeeper: false,
       objectStore: false,
-      apiServerPorts: [443],
+      network: { apiServerPorts: [443], httpsEgressCidr: "0.0.0.0/0" },
     }).find((p) => p.metadata.name === "https-egress")!;
     assert.deepEqual((https.spec.egress as any)[0].ports, [{ port: 443, protocol: "TCP" }]);
   });

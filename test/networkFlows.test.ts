@@ -120,6 +120,25 @@ describe("network flows (NetworkPolicies evaluated)", () => {
     );
   });
 
+  it("prod with httpsEgress vpc: HTTPS reaches the VPC's endpoints and API server, nothing outside", async () => {
+    const { resources } = await render(
+      stackVariant("prod", (c) => (c.cluster.httpsEgress = "vpc")),
+      "prod",
+    );
+    const s3Interface: Endpoint = { kind: "external", ip: "10.40.130.20" };
+    expectFlows(
+      policiesOf(resources),
+      [
+        ["TaskManager → S3 interface endpoint 443", flow(tm, s3Interface, 443)],
+        ["JobManager → API server 443", flow(jm, apiServer, 443)],
+      ],
+      [
+        ["TaskManager → S3 public address 443", flow(tm, s3Address, 443)],
+        ["JobManager → internet 443", flow(jm, internet, 443)],
+      ],
+    );
+  });
+
   it("ZooKeeper HA: Flink and the operator reach the client port, members reach each other", async () => {
     const { resources } = await render(
       stackVariant("prod", (c) => (c.ha = { mode: "zookeeper", zookeeper: { replicas: 3 } })),

@@ -153,9 +153,52 @@ describe("prod: EKS", () => {
     assert.equal(tags.filter((t) => t["kubernetes.io/role/elb"] === "1").length, 3);
     assert.equal(tags.filter((t) => t["kubernetes.io/role/internal-elb"] === "1").length, 3);
     assert.equal(ofType(resources, "aws:ec2/natGateway:NatGateway").length, 3);
-    const endpoint = one(resources, "aws:ec2/vpcEndpoint:VpcEndpoint");
+    const endpoint = one(resources, "aws:ec2/vpcEndpoint:VpcEndpoint", "-s3");
     assert.equal(endpoint.inputs.vpcEndpointType, "Gateway");
     assert.equal(endpoint.inputs.serviceName, "com.amazonaws.eu-west-1.s3");
+  });
+
+  it("reaches STS, ECR, EC2 and CloudWatch Logs through private interface endpoints, HTTPS from the VPC only", async () => {
+    const { resources } = await prod();
+    const interfaces = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").filter(
+      (e) => e.inputs.vpcEndpointType === "Interface",
+    );
+    assert.deepEqual(interfaces.map((e) => e.inputs.serviceName).sort(), [
+      "com.amazonaws.eu-west-1.ec2",
+      "com.amazonaws.eu-west-1.ecr.api",
+      "com.amazonaws.eu-west-1.ecr.dkr",
+      "com.amazonaws.eu-west-1.logs",
+      "com.amazonaws.eu-west-1.sts",
+    ]);
+    const privateSubnets = ofType(resources, "aws:ec2/subnet:Subnet")
+      .filter((s) => (s.inputs.tags as Record<string, string>)["kubernetes.io/role/internal-elb"] === "1")
+      .map((s) => s.name);
+    const sg = one(resources, "aws:ec2/securityGroup:SecurityGroup", "-endpoints");
+    for (const e of interfaces) {
+      // Private DNS: the SDKs' regional names resolve to the endpoint, no client change needed.
+      assert.equal(e.inputs.privateDnsEnabled, true);
+      // An interface in each private subnet (the inputs read those subnets' ids), behind the group.
+      assert.equal(new Set(e.inputs.subnetIds as string[]).size, 3);
+      for (const subnet of [...privateSubnets, sg.name]) assert.ok(e.dependsOn.includes(subnet), subnet);
+      assert.equal((e.inputs.securityGroupIds as string[]).length, 1);
+    }
+    assert.deepEqual(sg.inputs.ingress, [
+      { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.40.0.0/16"] },
+    ]);
+    assert.deepEqual(sg.inputs.egress, []);
+  });
+
+  it("with httpsEgress vpc adds an S3 interface endpoint that resolves inside the VPC", async () => {
+    const { resources } = await render(
+      stackVariant("prod", (c) => (c.cluster.httpsEgress = "vpc")),
+      "prod",
+    );
+    const s3 = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").filter(
+      (e) => e.inputs.serviceName === "com.amazonaws.eu-west-1.s3",
+    );
+    assert.deepEqual(s3.map((e) => e.inputs.vpcEndpointType).sort(), ["Gateway", "Interface"]);
+    const iface = s3.find((e) => e.inputs.vpcEndpointType === "Interface")!;
+    assert.deepEqual(iface.inputs.dnsOptions, { privateDnsOnlyForInboundResolverEndpoint: false });
   });
 
   it("encrypts secrets with a rotating key, logs the control plane, uses access entries, limits the endpoint", async () => {

@@ -53,6 +53,8 @@ export class EksCluster extends pulumi.ComponentResource {
         vpcCidr: c.vpcCidr,
         availabilityZones: c.availabilityZones,
         natGateways: c.natGateways,
+        interfaceEndpoints: c.interfaceEndpoints,
+        s3InterfaceEndpoint: c.httpsEgress === "vpc",
         tags,
       },
       parent,

@@ -10,10 +10,17 @@ export interface NetworkArgs {
   availabilityZones: string[];
   /** One NAT gateway for the VPC, or one per zone so losing a zone never cuts egress. */
   natGateways: "single" | "per-az";
+  /** AWS services reached through interface endpoints (e.g. "sts", "ecr.api"). */
+  interfaceEndpoints: readonly string[];
+  /** Also reach S3 through an interface endpoint, resolved inside the VPC (https egress narrowed to the VPC). */
+  s3InterfaceEndpoint: boolean;
   tags: Record<string, string>;
 }
 
-/** VPC with private node subnets, public load-balancer subnets, NAT and an S3 gateway endpoint. */
+/**
+ * VPC with private node subnets, public load-balancer subnets, NAT, an S3 gateway endpoint and
+ * interface endpoints for the AWS APIs the platform calls.
+ */
 export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly privateSubnetIds: pulumi.Output<string>[];
@@ -121,6 +128,41 @@ export class Network extends pulumi.ComponentResource {
       },
       parent,
     );
+
+    const interfaceServices = [...args.interfaceEndpoints, ...(args.s3InterfaceEndpoint ? ["s3"] : [])];
+    if (interfaceServices.length > 0) {
+      // The endpoints' network interfaces answer HTTPS from inside the VPC only.
+      const endpointsSg = new aws.ec2.SecurityGroup(
+        `${name}-endpoints`,
+        {
+          vpcId: vpc.id,
+          description: "AWS interface endpoints: HTTPS from the VPC",
+          ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.vpcCidr] }],
+          egress: [],
+          tags: tag("endpoints"),
+        },
+        parent,
+      );
+      for (const service of interfaceServices) {
+        new aws.ec2.VpcEndpoint(
+          `${name}-${service.replace(/\./g, "-")}`,
+          {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${args.region}.${service}`,
+            vpcEndpointType: "Interface",
+            // The service's regional name resolves to the endpoint inside the VPC.
+            privateDnsEnabled: true,
+            // S3 beside its gateway endpoint: resolve to the interface inside the VPC too
+            // (otherwise in-VPC clients keep using the gateway's public S3 addresses).
+            ...(service === "s3" ? { dnsOptions: { privateDnsOnlyForInboundResolverEndpoint: false } } : {}),
+            subnetIds: privateSubnets.map((s) => s.id),
+            securityGroupIds: [endpointsSg.id],
+            tags: tag(service),
+          },
+          parent,
+        );
+      }
+    }
 
     this.vpcId = vpc.id;
     this.privateSubnetIds = privateSubnets.map((s) => s.id);

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { NamespaceModel, PlatformModel } from "../../config/model";
 import { limitRangeSpec, PRIORITY_CLASSES, resourceQuotaHard } from "./quota";
 import { flinkNetworkPolicies } from "./networkPolicies";
+import { ClusterNetwork } from "../kube/networkPolicy";
 
 export interface GovernanceArgs {
   namespaces: NamespaceModel[];
@@ -11,8 +12,8 @@ export interface GovernanceArgs {
   monitoringNamespace?: string;
   /** Flink reaches the in-cluster object store (dev) rather than S3. */
   objectStore: boolean;
-  /** Ports the Kubernetes API server answers on. */
-  apiServerPorts: number[];
+  /** Where the API server, AWS APIs and S3 answer. */
+  network: ClusterNetwork;
   provider: k8s.Provider;
 }
 
@@ -70,7 +71,7 @@ export class Governance extends pulumi.ComponentResource {
         monitoringNamespace: args.monitoringNamespace,
         zookeeper: ns.haMode === "zookeeper",
         objectStore: args.objectStore,
-        apiServerPorts: args.apiServerPorts,
+        network: args.network,
         egress: ns.egress,
       });
       for (const policy of policies) {

@@ -4,8 +4,10 @@
  */
 import { EgressRuleConfig } from "../../config/schema";
 import {
+  ClusterNetwork,
   DEFAULT_DENY,
   DNS_EGRESS,
+  httpsEgressRule,
   inNamespace,
   networkPolicy,
   NetworkPolicyObject,
@@ -33,8 +35,8 @@ export interface NetworkPolicyInput {
   zookeeper: boolean;
   /** The in-cluster object store (dev) instead of S3. */
   objectStore: boolean;
-  /** Ports the Kubernetes API server answers on (443 on EKS; kind and k3d use 6443). */
-  apiServerPorts: number[];
+  /** Where the API server, AWS APIs and S3 answer. */
+  network: ClusterNetwork;
   /** The team's own egress (Kafka, databases, APIs), from `namespaces[].egress`. */
   egress?: EgressRuleConfig[];
 }
@@ -76,11 +78,11 @@ export function flinkNetworkPolicies(input: NetworkPolicyInput): NetworkPolicyOb
     }),
     // The Kubernetes API (native mode creates TaskManager pods; Kubernetes HA keeps leases), and
     // on AWS S3 and STS, all HTTPS to addresses NetworkPolicy cannot name (the S3 gateway
-    // endpoint routes to S3's public ranges).
+    // endpoint routes to S3's public ranges; interface endpoints answer inside the VPC).
     policy("https-egress", {
       podSelector: FLINK_PODS,
       policyTypes: ["Egress"],
-      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: input.apiServerPorts.map(tcp) }],
+      egress: [httpsEgressRule(input.network)],
     }),
   ];
   if (input.monitoringNamespace) {

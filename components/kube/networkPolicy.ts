@@ -45,3 +45,30 @@ export const DNS_EGRESS = {
 };
 
 export const DEFAULT_DENY: NetworkPolicySpec = { podSelector: {}, policyTypes: ["Ingress", "Egress"] };
+
+/**
+ * How pods reach what NetworkPolicy can only name by address: the Kubernetes API server, AWS
+ * APIs and S3. On EKS with `httpsEgress: vpc` that is the VPC alone (interface endpoints answer
+ * there); otherwise anywhere, on HTTPS ports only.
+ */
+export interface ClusterNetwork {
+  /** Ports the API server answers on (443 on EKS; kind, k3d and minikube use 6443 or 8443). */
+  apiServerPorts: number[];
+  /** Where HTTPS egress may go. */
+  httpsEgressCidr: string;
+}
+
+export function clusterNetwork(
+  cluster: { provider: "eks"; vpcCidr: string; httpsEgress: "internet" | "vpc" } | { provider: "existing" },
+): ClusterNetwork {
+  if (cluster.provider !== "eks") return { apiServerPorts: [443, 6443, 8443], httpsEgressCidr: "0.0.0.0/0" };
+  return {
+    apiServerPorts: [443],
+    httpsEgressCidr: cluster.httpsEgress === "vpc" ? cluster.vpcCidr : "0.0.0.0/0",
+  };
+}
+
+/** An egress rule to the API server, AWS APIs and S3. */
+export function httpsEgressRule(network: ClusterNetwork) {
+  return { to: [{ ipBlock: { cidr: network.httpsEgressCidr } }], ports: network.apiServerPorts.map(tcp) };
+}

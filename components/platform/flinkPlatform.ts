@@ -5,6 +5,7 @@ import { PlatformModel } from "../../config/model";
 import { EksCluster, FLINK_NODE_LABEL, FLINK_NODE_TAINT, SYSTEM_NODE_LABEL } from "../cluster/eksCluster";
 import { ExistingCluster } from "../cluster/existingCluster";
 import { Placement } from "../kube/placement";
+import { clusterNetwork } from "../kube/networkPolicy";
 import { Flink } from "../flink/flink";
 import { Governance } from "../governance/governance";
 import { HighAvailability } from "../ha/highAvailability";
@@ -70,6 +71,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       storageClass = model.cluster.storageClass;
     }
 
+    const network = clusterNetwork(model.cluster);
     const governance = new Governance(
       `${name}-governance`,
       {
@@ -77,8 +79,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         policy: model.policy,
         monitoringNamespace: model.monitoring.enabled ? MONITORING_NAMESPACE : undefined,
         objectStore: model.cluster.provider !== "eks",
-        // EKS serves the API on 443; kind, k3d and minikube on 6443 (or 8443).
-        apiServerPorts: model.cluster.provider === "eks" ? [443] : [443, 6443, 8443],
+        network,
         provider,
       },
       { parent: this },
