@@ -4,7 +4,7 @@
  */
 import { EksClusterConfig, StackConfig } from "./schema";
 import { Problem, PathSegment, problem } from "./problems";
-import { addressesCovered, IPV4_ADDRESSES } from "./cidrs";
+import { addressesCovered, cidrRange, IPV4_ADDRESSES } from "./cidrs";
 import { defaultBucketPrefix, MAX_BUCKET_NAME, stateBucketName } from "./names";
 
 /** Namespaces the platform or Kubernetes own: never a team namespace. */
@@ -227,6 +227,26 @@ function eksProblems(c: EksClusterConfig, production: boolean): Problem[] {
   if (prefix > 20) {
     problems.push(
       problem(["cluster", "vpcCidr"], `/${prefix} is too small for two subnets per zone; use /20 or larger`),
+    );
+  }
+  const [vpcStart, vpcEnd] = cidrRange(c.vpcCidr);
+  const [svcStart, svcEnd] = cidrRange(c.serviceCidr);
+  const svcPrefix = Number(c.serviceCidr.split("/")[1]);
+  // EKS accepts a private (RFC 1918) block between /12 and /24 (CreateCluster, serviceIpv4Cidr).
+  const privateBlocks = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(cidrRange);
+  if (svcPrefix < 12 || svcPrefix > 24 || !privateBlocks.some(([a, b]) => svcStart >= a && svcEnd <= b)) {
+    problems.push(
+      problem(
+        ["cluster", "serviceCidr"],
+        `${c.serviceCidr}: EKS needs a private (RFC 1918) range from /12 to /24`,
+      ),
+    );
+  } else if (svcStart <= vpcEnd && vpcStart <= svcEnd) {
+    problems.push(
+      problem(
+        ["cluster", "serviceCidr"],
+        `${c.serviceCidr} overlaps vpcCidr ${c.vpcCidr}; pick a range outside the VPC`,
+      ),
     );
   }
   const { privateAccess, publicAccessCidrs } = c.endpoint;

@@ -364,6 +364,11 @@ function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
         .min(1)
         .describe("Zones in `region`: ≥ 3 in production, ≥ 2 otherwise."),
       vpcCidr: cidr.default("10.40.0.0/16").describe("VPC range, /20 or larger."),
+      serviceCidr: cidr
+        .default("172.20.0.0/16")
+        .describe(
+          "Kubernetes Service range (EKS `serviceIpv4Cidr`), outside `vpcCidr`; fixed at creation (a change replaces the cluster).",
+        ),
       natGateways: z
         .enum(["single", "per-az"])
         .default(d.natGateways)

@@ -162,7 +162,7 @@ describe("namespace guard rails", () => {
         namespace: "x",
         zookeeper,
         objectStore: false,
-        network: { apiServerPorts: [443], httpsEgressCidr: "0.0.0.0/0" },
+        network: { apiServerPorts: [443], httpsEgressCidrs: ["0.0.0.0/0"], hostCidrs: ["10.40.0.0/16"] },
       }).map((p) => p.metadata.name);
     assert.ok(names(true).includes("zookeeper-egress"));
     assert.ok(!names(false).includes("zookeeper-egress"));
@@ -171,14 +171,14 @@ describe("namespace guard rails", () => {
       namespace: "x",
       zookeeper: true,
       objectStore: false,
-      network: { apiServerPorts: [443], httpsEgressCidr: "0.0.0.0/0" },
+      network: { apiServerPorts: [443], httpsEgressCidrs: ["0.0.0.0/0"], hostCidrs: ["10.40.0.0/16"] },
     }).filter((p) => p.metadata.name === "zookeeper-egress");
     assert.deepEqual((zk.spec.egress as any)[0].ports, [{ port: 2181, protocol: "TCP" }]);
     const https = flinkNetworkPolicies({
       namespace: "x",
       zookeeper: false,
       objectStore: false,
-      network: { apiServerPorts: [443], httpsEgressCidr: "0.0.0.0/0" },
+      network: { apiServerPorts: [443], httpsEgressCidrs: ["0.0.0.0/0"], hostCidrs: ["10.40.0.0/16"] },
     }).find((p) => p.metadata.name === "https-egress")!;
     assert.deepEqual((https.spec.egress as any)[0].ports, [{ port: 443, protocol: "TCP" }]);
   });

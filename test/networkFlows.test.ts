@@ -8,6 +8,7 @@ import { strict as assert } from "assert";
 import { render, stackVariant } from "./harness";
 import { allowed, Endpoint, Flow, NetworkPolicyLike, PodEndpoint } from "../components/kube/networkFlows";
 import { RecordedResource } from "../tools/offline/mockRuntime";
+import { monitoringNetworkPolicies } from "../components/monitoring/networkPolicies";
 
 function policiesOf(resources: RecordedResource[]): NetworkPolicyLike[] {
   return resources.map((r) => r.inputs as any).filter((m) => m?.kind === "NetworkPolicy");
@@ -27,7 +28,15 @@ const operator: PodEndpoint = {
 const prometheus: PodEndpoint = {
   kind: "pod",
   namespace: "monitoring",
-  labels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "kps-prometheus" },
+  // What prometheus-operator v0.86.2 puts on the pods (pkg/prometheus/server/operator.go).
+  labels: {
+    "app.kubernetes.io/name": "prometheus",
+    "app.kubernetes.io/instance": "kps-prometheus",
+    "app.kubernetes.io/managed-by": "prometheus-operator",
+    "operator.prometheus.io/name": "kps-prometheus",
+    "operator.prometheus.io/shard": "0",
+    prometheus: "kps-prometheus",
+  },
 };
 const dns: PodEndpoint = { kind: "pod", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
 const zookeeper = (i: number): PodEndpoint => ({
@@ -139,6 +148,100 @@ describe("network flows (NetworkPolicies evaluated)", () => {
     );
   });
 
+  it("prod platform namespaces: deny by default, open exactly what the operator, cert-manager and monitoring need", async () => {
+    const { resources } = await render(stackVariant("prod"), "prod");
+    const pod = (namespace: string, labels: Record<string, string>): PodEndpoint => ({
+      kind: "pod",
+      namespace,
+      labels,
+    });
+    // Labels from the charts and prometheus-operator (components/monitoring/networkPolicies.ts).
+    const alertmanager = (i: number) =>
+      pod("monitoring", {
+        "app.kubernetes.io/name": "alertmanager",
+        alertmanager: "kps-alertmanager",
+        "statefulset.kubernetes.io/pod-name": `alertmanager-kps-alertmanager-${i}`,
+      });
+    const promOperator = pod("monitoring", {
+      app: "kube-prometheus-stack-operator",
+      "app.kubernetes.io/name": "kube-prometheus-stack-prometheus-operator",
+    });
+    const certgen = pod("monitoring", {
+      app: "kube-prometheus-stack-admission-create",
+      "app.kubernetes.io/name": "kube-prometheus-stack-prometheus-operator",
+    });
+    const grafana = pod("monitoring", { "app.kubernetes.io/name": "grafana" });
+    const ksm = pod("monitoring", { "app.kubernetes.io/name": "kube-state-metrics" });
+    const cmWebhook = pod("cert-manager", { app: "webhook", "app.kubernetes.io/component": "webhook" });
+    const cmController = pod("cert-manager", {
+      app: "cert-manager",
+      "app.kubernetes.io/component": "controller",
+    });
+    const controlPlane: Endpoint = { kind: "external", ip: "10.40.32.7" };
+    const node: Endpoint = { kind: "external", ip: "10.40.64.12" };
+    const coredns: PodEndpoint = { ...dns, labels: { "k8s-app": "kube-dns" } };
+    expectFlows(
+      policiesOf(resources),
+      [
+        ["control plane → operator webhook 9443 (failurePolicy Fail)", flow(controlPlane, operator, 9443)],
+        ["control plane → cert-manager webhook 10250", flow(controlPlane, cmWebhook, 10250)],
+        ["control plane → prometheus-operator admission 10250", flow(controlPlane, promOperator, 10250)],
+        ["operator → API server 443", flow(operator, apiServer, 443)],
+        ["operator → DNS", flow(operator, dns, 53, "UDP")],
+        ["cert-manager → API server 443", flow(cmController, apiServer, 443)],
+        ["cert-manager webhook → API server 443", flow(cmWebhook, apiServer, 443)],
+        ["Prometheus → kubelet 10250", flow(prometheus, node, 10250)],
+        ["Prometheus → kube-state-metrics 8080", flow(prometheus, ksm, 8080)],
+        ["Prometheus → Alertmanager 9093", flow(prometheus, alertmanager(0), 9093)],
+        ["Prometheus → Alertmanager reloader 8080", flow(prometheus, alertmanager(1), 8080)],
+        ["Prometheus → prometheus-operator 10250", flow(prometheus, promOperator, 10250)],
+        ["Prometheus → CoreDNS metrics 9153", flow(prometheus, coredns, 9153)],
+        ["Prometheus → API server 443", flow(prometheus, apiServer, 443)],
+        ["Prometheus → Prometheus 9090 (self-scrape)", flow(prometheus, prometheus, 9090)],
+        ["Grafana → Prometheus 9090", flow(grafana, prometheus, 9090)],
+        ["Grafana → Alertmanager 9093", flow(grafana, alertmanager(0), 9093)],
+        ["Grafana sidecars → API server 443", flow(grafana, apiServer, 443)],
+        ["kube-state-metrics → API server 443", flow(ksm, apiServer, 443)],
+        ["chart certificate job → API server 443", flow(certgen, apiServer, 443)],
+        ["Alertmanager ↔ Alertmanager gossip 9094 tcp", flow(alertmanager(0), alertmanager(1), 9094)],
+        ["Alertmanager ↔ Alertmanager gossip 9094 udp", flow(alertmanager(1), alertmanager(0), 9094, "UDP")],
+      ],
+      [
+        ["a TaskManager → Alertmanager 9093 (adding silences)", flow(tm, alertmanager(0), 9093)],
+        ["a TaskManager → Prometheus 9090", flow(tm, prometheus, 9090)],
+        ["a TaskManager → Grafana 3000", flow(tm, grafana, 3000)],
+        ["a TaskManager → operator webhook 9443", flow(tm, operator, 9443)],
+        ["a TaskManager → cert-manager webhook 10250", flow(tm, cmWebhook, 10250)],
+        ["Grafana → a JobManager 8081", flow(grafana, jm, 8081)],
+        ["operator → a TaskManager 8081", flow(operator, tm, 8081)],
+        ["operator → internet 25", flow(operator, internet, 25)],
+        ["Alertmanager → API server 443 (no receivers configured)", flow(alertmanager(0), apiServer, 443)],
+        ["Alertmanager → internet 443 (no receivers configured)", flow(alertmanager(0), internet, 443)],
+        ["kube-state-metrics → a JobManager 8081", flow(ksm, jm, 8081)],
+        ["cert-manager → a JobManager 8081", flow(cmController, jm, 8081)],
+      ],
+    );
+  });
+
+  it("Alertmanager reaches HTTPS receivers only when receivers are configured", () => {
+    const am: PodEndpoint = {
+      kind: "pod",
+      namespace: "monitoring",
+      labels: { "app.kubernetes.io/name": "alertmanager", alertmanager: "kps-alertmanager" },
+    };
+    const network = { apiServerPorts: [443], httpsEgressCidrs: ["0.0.0.0/0"], hostCidrs: ["10.40.0.0/16"] };
+    const policies = (receivers: boolean) =>
+      monitoringNetworkPolicies({
+        namespace: "monitoring",
+        flinkNamespaces: ["payments"],
+        receivers,
+        network,
+      }) as unknown as NetworkPolicyLike[];
+    assert.ok(allowed(policies(true), flow(am, internet, 443)));
+    assert.ok(!allowed(policies(true), flow(am, internet, 80)));
+    assert.ok(!allowed(policies(false), flow(am, internet, 443)));
+  });
+
   it("ZooKeeper HA: Flink and the operator reach the client port, members reach each other", async () => {
     const { resources } = await render(
       stackVariant("prod", (c) => (c.ha = { mode: "zookeeper", zookeeper: { replicas: 3 } })),
@@ -152,6 +255,7 @@ describe("network flows (NetworkPolicies evaluated)", () => {
         ["operator → ZooKeeper 2181 (HA metadata checks and cleanup)", flow(operator, zookeeper(0), 2181)],
         ["member → member 2888", flow(zookeeper(0), zookeeper(1), 2888)],
         ["member → member 3888", flow(zookeeper(2), zookeeper(0), 3888)],
+        ["member → DNS (finds its peers)", flow(zookeeper(1), dns, 53, "UDP")],
       ],
       [
         [
@@ -159,6 +263,8 @@ describe("network flows (NetworkPolicies evaluated)", () => {
           flow({ kind: "pod", namespace: "default", labels: {} }, zookeeper(0), 2181),
         ],
         ["JobManager → ZooKeeper quorum port 2888", flow(jm, zookeeper(0), 2888)],
+        ["member → internet 443", flow(zookeeper(0), internet, 443)],
+        ["member → a JobManager 8081", flow(zookeeper(0), jm, 8081)],
       ],
     );
   });

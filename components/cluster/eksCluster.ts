@@ -117,6 +117,8 @@ export class EksCluster extends pulumi.ComponentResource {
           endpointPublicAccess: publicCidrs.length > 0,
           publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
         },
+        // Explicit, so NetworkPolicies can name the range the `kubernetes` Service lives in.
+        kubernetesNetworkConfig: { serviceIpv4Cidr: c.serviceCidr },
         // No implicit admin for whoever created the cluster: every principal is an access entry.
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
         encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },

@@ -8,7 +8,7 @@ import { FlinkVersion } from "../versions";
 import { FLINK_SERVICE_ACCOUNT } from "./rbac";
 import { deletionSafety } from "./flinkConfig";
 // Marks a job the stack opted out of production's stateful-upgrade rule; the policy pack honours it.
-import { STATELESS_APPROVED_ANNOTATION } from "../../common/annotations";
+import { STATELESS_APPROVED_ANNOTATION } from "../../policies/annotations";
 
 import { K8sObject } from "../kube/object";
 

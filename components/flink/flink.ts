@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { ClusterNetwork } from "../kube/networkPolicy";
+import { ZOOKEEPER_NAMESPACE } from "../ha/quorum";
 import { PlatformModel } from "../../config/model";
 import { HaSettings, S3Access } from "./flinkConfig";
 import { FlinkOperator, OperatorArtifactAccess } from "./operator";
@@ -16,6 +18,10 @@ export interface FlinkArgs {
   namespaceResources: Record<string, pulumi.Resource>;
   /** S3 access for the operator to fetch session-job jars (EKS with artifact locations). */
   operatorArtifacts?: OperatorArtifactAccess;
+  /** Addresses the NetworkPolicies name by CIDR. */
+  network: ClusterNetwork;
+  /** Prometheus's namespace, admitted to the operator's metrics; undefined when monitoring is off. */
+  monitoringNamespace?: string;
   provider: k8s.Provider;
 }
 
@@ -35,6 +41,11 @@ export class Flink extends pulumi.ComponentResource {
         systemPlacement: args.systemPlacement,
         artifacts: args.operatorArtifacts,
         namespaceResources: Object.values(args.namespaceResources),
+        network: args.network,
+        monitoringNamespace: args.monitoringNamespace,
+        zookeeperNamespace: model.namespaces.some((ns) => ns.haMode === "zookeeper")
+          ? ZOOKEEPER_NAMESPACE
+          : undefined,
         provider: args.provider,
       },
       { parent: this },

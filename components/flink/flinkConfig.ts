@@ -9,6 +9,8 @@ import { StackConfig } from "../../config/schema";
 import { TASKMANAGER_SERVICE_ACCOUNT } from "./rbac";
 
 export const METRICS_PORT = 9249;
+/** Flink's REST port (rest.port default), which the operator uses to submit, savepoint and observe jobs. */
+export const FLINK_REST_PORT = 8081;
 
 /** Options the platform writes whose values are lists: Flink separates list items with ';'. */
 export const LIST_OPTIONS = [

@@ -4,6 +4,8 @@ import { StackConfig } from "../../config/schema";
 import { CERT_MANAGER, FLINK_OPERATOR } from "../versions";
 import { containerResources, restrictedContainerSecurity, restrictedPodSecurity } from "../kube/podSecurity";
 import { Placement } from "../kube/placement";
+import { ClusterNetwork, NetworkPolicyObject } from "../kube/networkPolicy";
+import { certManagerNetworkPolicies, operatorNetworkPolicies } from "./operatorNetworkPolicies";
 import { flinkPatchVersion } from "./podTemplate";
 import { FLINK_IMAGES } from "../versions";
 
@@ -37,6 +39,12 @@ export interface FlinkOperatorArgs {
   artifacts?: OperatorArtifactAccess;
   /** The watched namespaces: the chart creates its Roles in them, so they must exist first. */
   namespaceResources: pulumi.Resource[];
+  /** Addresses the NetworkPolicies name by CIDR. */
+  network: ClusterNetwork;
+  /** Prometheus's namespace, admitted to the metrics port. */
+  monitoringNamespace?: string;
+  /** ZooKeeper's namespace when any cluster keeps HA there. */
+  zookeeperNamespace?: string;
   provider: k8s.Provider;
 }
 
@@ -102,7 +110,9 @@ const S3_PLUGIN_JAR = `flink-s3-fs-hadoop-${flinkPatchVersion("1.20")}.jar`;
 const S3_PLUGIN_DIR = "/opt/flink/plugins/s3-fs-hadoop";
 
 /** Helm values for the operator chart: pure, so tests read them directly. */
-export function operatorValues(args: Omit<FlinkOperatorArgs, "provider" | "namespaceResources">) {
+export function operatorValues(
+  args: Pick<FlinkOperatorArgs, "config" | "watchNamespaces" | "systemPlacement" | "artifacts">,
+) {
   const c = args.config;
   const placement = {
     ...(args.systemPlacement.nodeSelector ? { nodeSelector: args.systemPlacement.nodeSelector } : {}),
@@ -212,7 +222,29 @@ export class FlinkOperator extends pulumi.ComponentResource {
     );
 
     this.namespace = operatorNs;
-    const dependsOn: pulumi.Resource[] = [operatorNs, ...args.namespaceResources];
+    const policies = (namespace: pulumi.Resource, objects: NetworkPolicyObject[]) =>
+      objects.map(
+        (policy) =>
+          new k8s.networking.v1.NetworkPolicy(
+            `${name}-netpol-${policy.metadata.namespace}-${policy.metadata.name}`,
+            policy,
+            { ...k8sOpts, dependsOn: [namespace] },
+          ),
+      );
+    const operatorPolicies = policies(
+      operatorNs,
+      operatorNetworkPolicies({
+        namespace: OPERATOR_NAMESPACE,
+        watchNamespaces: args.watchNamespaces,
+        zookeeperNamespace: args.zookeeperNamespace,
+        monitoringNamespace: args.monitoringNamespace,
+        webhook: args.config.webhook,
+        metricsPort: OPERATOR_METRICS_PORT,
+        network: args.network,
+      }),
+    );
+    // The policies first: the operator starts with its flows open, never denied by a late policy.
+    const dependsOn: pulumi.Resource[] = [operatorNs, ...operatorPolicies, ...args.namespaceResources];
     if (args.config.webhook) {
       const certNs = new k8s.core.v1.Namespace(
         `${name}-cert-manager-ns`,
@@ -230,7 +262,13 @@ export class FlinkOperator extends pulumi.ComponentResource {
             atomic: true,
             values: certManagerValues(args.systemPlacement),
           },
-          { ...k8sOpts, dependsOn: [certNs] },
+          {
+            ...k8sOpts,
+            dependsOn: [
+              certNs,
+              ...policies(certNs, certManagerNetworkPolicies(CERT_MANAGER_NAMESPACE, args.network)),
+            ],
+          },
         ),
       );
     }

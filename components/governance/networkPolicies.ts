@@ -17,13 +17,11 @@ import {
 } from "../kube/networkPolicy";
 
 export type { NetworkPolicyObject };
-import { METRICS_PORT } from "../flink/flinkConfig";
+import { FLINK_REST_PORT, METRICS_PORT } from "../flink/flinkConfig";
 import { OPERATOR_NAMESPACE } from "../flink/operator";
 import { ZOOKEEPER_CLIENT_PORT, ZOOKEEPER_NAMESPACE } from "../ha/quorum";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_PORT } from "../storage/objectStore";
 
-/** Flink's REST port, which the operator uses to submit, savepoint and observe jobs. */
-export const FLINK_REST_PORT = 8081;
 /** The label our pod template puts on every Flink pod. */
 const FLINK_PODS = { matchLabels: { "app.kubernetes.io/part-of": "flink-platform" } };
 

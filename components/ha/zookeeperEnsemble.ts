@@ -6,6 +6,14 @@ import { ZOOKEEPER_IMAGE } from "../versions";
 import { containerResources, restrictedContainerSecurity, restrictedPodSecurity } from "../kube/podSecurity";
 import { Placement } from "../kube/placement";
 import {
+  DEFAULT_DENY,
+  DNS_EGRESS,
+  inNamespaces,
+  networkPolicy,
+  NetworkPolicyObject,
+  tcp,
+} from "../kube/networkPolicy";
+import {
   ZOOKEEPER_CLIENT_PORT,
   ZOOKEEPER_HEADLESS,
   ZOOKEEPER_NAME,
@@ -232,43 +240,40 @@ export class ZooKeeperEnsemble extends pulumi.ComponentResource {
       );
     }
 
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-netpol`,
-      {
-        metadata: { name: ZOOKEEPER_NAME, namespace: ZOOKEEPER_NAMESPACE, labels },
-        spec: {
-          podSelector: { matchLabels: labels },
-          policyTypes: ["Ingress"],
-          ingress: [
-            {
-              // Flink JobManagers and TaskManagers of the team namespaces, client port only.
-              from: [
-                {
-                  namespaceSelector: {
-                    matchExpressions: [
-                      {
-                        key: "kubernetes.io/metadata.name",
-                        operator: "In",
-                        values: [...args.clientNamespaces].sort(),
-                      },
-                    ],
-                  },
-                },
-              ],
-              ports: [{ port: ZOOKEEPER_CLIENT_PORT, protocol: "TCP" }],
-            },
-            {
-              // Peers: quorum traffic, leader election and each other's client port.
-              from: [{ podSelector: { matchLabels: labels } }],
-              ports: ports.map((p) => ({ port: p.port, protocol: "TCP" })),
-            },
-          ],
-        },
-      },
-      inNs,
-    );
+    for (const policy of zookeeperNetworkPolicies(args.clientNamespaces, labels, ports)) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policy.metadata.name}`, policy, inNs);
+    }
 
     this.quorum = quorumString(c.replicas);
     this.registerOutputs({ quorum: this.quorum });
   }
+}
+
+/**
+ * The ensemble's NetworkPolicies: deny everything; the client port for Flink's namespaces and the
+ * operator; member to member on every port (quorum, election, client); DNS to find the members.
+ */
+export function zookeeperNetworkPolicies(
+  clientNamespaces: string[],
+  memberLabels: Record<string, string>,
+  ports: { port: number }[],
+): NetworkPolicyObject[] {
+  const members = { podSelector: { matchLabels: memberLabels } };
+  return [
+    networkPolicy(ZOOKEEPER_NAMESPACE, "default-deny", DEFAULT_DENY),
+    networkPolicy(ZOOKEEPER_NAMESPACE, "dns-egress", {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [DNS_EGRESS],
+    }),
+    networkPolicy(ZOOKEEPER_NAMESPACE, ZOOKEEPER_NAME, {
+      podSelector: { matchLabels: memberLabels },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [
+        { from: [inNamespaces(clientNamespaces)], ports: [tcp(ZOOKEEPER_CLIENT_PORT)] },
+        { from: [members], ports: ports.map((p) => tcp(p.port)) },
+      ],
+      egress: [{ to: [members], ports: ports.map((p) => tcp(p.port)) }],
+    }),
+  ];
 }

@@ -47,28 +47,44 @@ export const DNS_EGRESS = {
 export const DEFAULT_DENY: NetworkPolicySpec = { podSelector: {}, policyTypes: ["Ingress", "Egress"] };
 
 /**
- * How pods reach what NetworkPolicy can only name by address: the Kubernetes API server, AWS
- * APIs and S3. On EKS with `httpsEgress: vpc` that is the VPC alone (interface endpoints answer
- * there); otherwise anywhere, on HTTPS ports only.
+ * Addresses NetworkPolicy can only name by CIDR: the Kubernetes API server, AWS APIs, S3, the
+ * nodes. On EKS with `httpsEgress: vpc` HTTPS stays inside the VPC (interface endpoints answer
+ * there) and the Service range (the `kubernetes` Service's address, before it is translated to
+ * the control plane's interfaces); otherwise it may go anywhere, on HTTPS ports only.
  */
 export interface ClusterNetwork {
   /** Ports the API server answers on (443 on EKS; kind, k3d and minikube use 6443 or 8443). */
   apiServerPorts: number[];
   /** Where HTTPS egress may go. */
-  httpsEgressCidr: string;
+  httpsEgressCidrs: string[];
+  /** Where nodes and the control plane's interfaces are: kubelet scrapes go there, webhook calls come from there. */
+  hostCidrs: string[];
 }
 
-export function clusterNetwork(
-  cluster: { provider: "eks"; vpcCidr: string; httpsEgress: "internet" | "vpc" } | { provider: "existing" },
-): ClusterNetwork {
-  if (cluster.provider !== "eks") return { apiServerPorts: [443, 6443, 8443], httpsEgressCidr: "0.0.0.0/0" };
+type ClusterShape =
+  | { provider: "eks"; vpcCidr: string; serviceCidr: string; httpsEgress: "internet" | "vpc" }
+  | { provider: "existing" };
+
+export function clusterNetwork(cluster: ClusterShape): ClusterNetwork {
+  if (cluster.provider !== "eks") {
+    return { apiServerPorts: [443, 6443, 8443], httpsEgressCidrs: ["0.0.0.0/0"], hostCidrs: ["0.0.0.0/0"] };
+  }
   return {
     apiServerPorts: [443],
-    httpsEgressCidr: cluster.httpsEgress === "vpc" ? cluster.vpcCidr : "0.0.0.0/0",
+    httpsEgressCidrs: cluster.httpsEgress === "vpc" ? [cluster.vpcCidr, cluster.serviceCidr] : ["0.0.0.0/0"],
+    hostCidrs: [cluster.vpcCidr],
   };
 }
 
 /** An egress rule to the API server, AWS APIs and S3. */
 export function httpsEgressRule(network: ClusterNetwork) {
-  return { to: [{ ipBlock: { cidr: network.httpsEgressCidr } }], ports: network.apiServerPorts.map(tcp) };
+  return {
+    to: network.httpsEgressCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    ports: network.apiServerPorts.map(tcp),
+  };
+}
+
+/** Peers for the nodes and the control plane (kubelet, webhook callers). */
+export function hostPeers(network: ClusterNetwork): NetworkPolicyPeer[] {
+  return network.hostCidrs.map((cidr) => ({ ipBlock: { cidr } }));
 }

@@ -5,6 +5,8 @@ import { PlatformModel } from "../../config/model";
 import { KUBE_PROMETHEUS_STACK } from "../versions";
 import { Placement } from "../kube/placement";
 import { flinkAlertRules } from "./alertRules";
+import { monitoringNetworkPolicies } from "./networkPolicies";
+import { ClusterNetwork } from "../kube/networkPolicy";
 import { flinkDashboards } from "./dashboards";
 import { flinkPodMonitor, operatorPodMonitor, PLATFORM_LABEL } from "./podMonitors";
 import {
@@ -26,6 +28,8 @@ export interface MonitoringArgs {
   /** Where the monitoring pods run (the system node group on EKS). */
   placement: Placement;
   storageClass?: string;
+  /** Addresses the NetworkPolicies name by CIDR. */
+  network: ClusterNetwork;
   provider: k8s.Provider;
   /** Namespaces (and the operator's) that must exist before PodMonitors are created in them. */
   dependsOn: pulumi.Resource[];
@@ -61,6 +65,14 @@ export class Monitoring extends pulumi.ComponentResource {
       k8sOpts,
     );
     const inNs = { ...k8sOpts, dependsOn: [namespace] };
+    for (const policy of monitoringNetworkPolicies({
+      namespace: MONITORING_NAMESPACE,
+      flinkNamespaces: args.namespaces,
+      receivers: c.receivers.length > 0,
+      network: args.network,
+    })) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policy.metadata.name}`, policy, inNs);
+    }
 
     const password = new random.RandomPassword(
       `${name}-grafana-admin-password`,

@@ -168,7 +168,10 @@ export function kubePrometheusStackValues(input: StackValuesInput) {
         },
       },
       "grafana.ini": {
-        analytics: { reporting_enabled: false, check_for_updates: false },
+        // No calls home: usage stats, update checks, plugin updates and preinstalled plugins all
+        // reach grafana.com (the chart's grafana.ini sets check_for_updates: true and grafana_net).
+        analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
+        plugins: { preinstall_disabled: true },
         users: { allow_sign_up: false },
         "auth.anonymous": { enabled: false },
       },
