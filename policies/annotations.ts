@@ -1,6 +1,7 @@
 /**
- * Annotations both the program and the policy pack read. This module sits beneath both: the
- * program and `policies/` never import each other.
+ * Annotations both the program and the policy pack read. It lives in the pack, which must stay
+ * self-contained (`pulumi policy publish` uploads only this folder); the program imports only
+ * this dependency-free module from it.
  */
 
 /** Marks a job the stack opted out of production's stateful-upgrade rule (allowStatelessInProduction). */

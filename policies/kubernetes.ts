@@ -1,6 +1,6 @@
 /** Policies over Kubernetes objects, Flink resources and Helm release values. */
 import { parseFlinkMemory, parseQuantity } from "./quantities";
-import { EXTERNAL_SERVICE_ANNOTATION, POD_SECURITY_REASON_ANNOTATION } from "../common/annotations";
+import { EXTERNAL_SERVICE_ANNOTATION, POD_SECURITY_REASON_ANNOTATION } from "./annotations";
 import {
   containersOf,
   HELM_RELEASE,
@@ -312,14 +312,20 @@ export const noPublicServices: ResourcePolicy = {
   },
 };
 
-export const flinkNamespaceDefaultDeny: StackPolicy = {
+export const namespaceDefaultDeny: StackPolicy = {
   kind: "stack",
-  name: "flink-namespace-default-deny",
-  description: "Every namespace with Flink workloads has a default-deny NetworkPolicy (ingress and egress).",
+  name: "namespace-default-deny",
+  description:
+    "Every namespace the stack creates or runs Flink in has a default-deny NetworkPolicy (ingress and egress); other policies open single flows.",
   rationale:
-    "Jobs run user code with credentials for the namespace's state: without a default deny every other pod can reach their JobManager, and they can reach everything.",
+    "Jobs run user code with credentials for the namespace's state, and platform namespaces hold Alertmanager, webhooks and HA data: without a default deny every pod can reach them, and they can reach everything.",
   check(resources) {
-    return flinkNamespaces(resources).flatMap((ns) => {
+    const created = resources
+      .filter((r) => isKind(r, "Namespace"))
+      .map((r) => r.props.metadata?.name)
+      .filter((ns): ns is string => typeof ns === "string");
+    const namespaces = [...new Set([...created, ...flinkNamespaces(resources)])].sort();
+    return namespaces.flatMap((ns) => {
       const denyAll = inNamespace(resources, "NetworkPolicy", ns).some((p) => {
         const spec = p.props.spec ?? {};
         const types: string[] = spec.policyTypes ?? [];
@@ -333,12 +339,7 @@ export const flinkNamespaceDefaultDeny: StackPolicy = {
       });
       return denyAll
         ? []
-        : [
-            {
-              resource: `namespace/${ns}`,
-              message: `namespace "${ns}" runs Flink without a default-deny NetworkPolicy`,
-            },
-          ];
+        : [{ resource: `namespace/${ns}`, message: `namespace "${ns}" has no default-deny NetworkPolicy` }];
     });
   },
 };

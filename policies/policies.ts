@@ -6,7 +6,7 @@
 import {
   containerResources,
   flinkAutoscalerWithinQuota,
-  flinkNamespaceDefaultDeny,
+  namespaceDefaultDeny,
   jarUrisSecure,
   limitsEqualRequests,
   namespaceGuards,
@@ -47,7 +47,7 @@ export const POLICIES: PlatformPolicy[] = [
   podSecurity,
   namespacePodSecurity,
   noPublicServices,
-  flinkNamespaceDefaultDeny,
+  namespaceDefaultDeny,
   flinkAutoscalerWithinQuota,
   jarUrisSecure,
   imagesPinned,

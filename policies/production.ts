@@ -1,5 +1,5 @@
 /** Rules only production enforces (disabled in the development policy config). */
-import { STATELESS_APPROVED_ANNOTATION } from "../common/annotations";
+import { STATELESS_APPROVED_ANNOTATION } from "./annotations";
 import { isKind, PolicyResource, ResourcePolicy } from "./model";
 
 function flinkConf(r: PolicyResource): Record<string, string> {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { stringify } from "yaml";
@@ -299,10 +299,26 @@ const FIXTURES: Record<string, Fixture> = {
       "chart values": [release({ grafana: { service: { type: "LoadBalancer" } } })],
     },
   },
-  "flink-namespace-default-deny": {
-    compliant: [flinkDeployment(), defaultDeny],
+  "namespace-default-deny": {
+    compliant: [
+      flinkDeployment(),
+      defaultDeny,
+      namespace("restricted"),
+      k8s("NetworkPolicy", {
+        metadata: { name: "default-deny", namespace: "x" },
+        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      }),
+    ],
     violating: {
       "no policy": [flinkDeployment()],
+      "a created namespace without one": [namespace("restricted")],
+      "ingress only": [
+        namespace("restricted"),
+        k8s("NetworkPolicy", {
+          metadata: { name: "d", namespace: "x" },
+          spec: { podSelector: {}, policyTypes: ["Ingress"] },
+        }),
+      ],
       "a deny with rules": [
         flinkDeployment(),
         k8s("NetworkPolicy", {
@@ -548,6 +564,13 @@ const ALL_MANDATORY: PackConfig = { all: "mandatory" };
 const TIER = { dev: "development", prod: "production" } as const;
 
 describe("policy pack", () => {
+  it("is self-contained: `pulumi policy publish` uploads only policies/, so nothing imports outside it", () => {
+    for (const file of readdirSync("policies").filter((f) => f.endsWith(".ts"))) {
+      const text = readFileSync(join("policies", file), "utf8");
+      assert.doesNotMatch(text, /from "\.\.\//, `policies/${file} imports from outside the pack`);
+    }
+  });
+
   it("has compliant fixtures and violating ones for every policy", () => {
     assert.deepEqual(Object.keys(FIXTURES).sort(), POLICIES.map((p) => p.name).sort());
   });
