@@ -115,6 +115,17 @@ describe("workflows", () => {
     assert.match(runs(job), /GITHUB_STEP_SUMMARY/);
   });
 
+  it("run the policy gate on every PR with the base branch's pack as well as the PR's", () => {
+    const job = pr.jobs.policy;
+    assert.equal(job.if, undefined, "runs for every PR");
+    assert.deepEqual(job.permissions, { contents: "read" });
+    assert.match(
+      runs(job),
+      /npm run policy-gate -- --base \$\{\{ github\.event\.pull_request\.base\.sha \}\}/,
+    );
+    assert.equal(uses(job, "actions/checkout")[0].with["fetch-depth"], 0, "the base commit must be present");
+  });
+
   describe("deploy.yml", () => {
     it("deploys on push to main, after the tests, stacks listed from the repository", () => {
       assert.deepEqual(Object.keys(deploy.on), ["push"]);

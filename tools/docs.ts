@@ -1,6 +1,7 @@
 /**
- * npm run docs: regenerates the configuration reference in README.md (between its markers) and
- * schema/stack.schema.json from config/schema.ts. `--check` only reports whether they are current.
+ * npm run docs: regenerates what is generated from code: the configuration reference in
+ * README.md and schema/stack.schema.json (from config/schema.ts), and the policy table in
+ * docs/governance.md (from policies/). `--check` only reports whether they are current.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { dirname } from "path";

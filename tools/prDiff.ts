@@ -7,45 +7,16 @@
  * policy result, as Markdown (`<out>/diff.md`) for a PR comment or job summary.
  * Without --head the working tree is the head. Exit 0 whatever the diff says; 1 on a tool error.
  */
-import { execFileSync, spawnSync } from "child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "fs";
+import { spawnSync } from "child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 import { parseArgs } from "util";
 import { diffStack, markdown, PolicyOutcome, RenderFiles } from "./offline/diff";
+import { gitIn, removeWorktree, worktree as worktreeIn } from "./offline/worktree";
 
 const repo = resolve(__dirname, "..");
-
-function git(args: string[], cwd = repo): string {
-  return execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
-}
-
-/** A detached worktree of `ref` with dependencies: head's node_modules when the lock file is identical. */
-function worktree(ref: string, scratch: string): string {
-  const dir = join(scratch, `tree-${git(["rev-parse", "--short", ref])}`);
-  if (existsSync(dir)) return dir;
-  git(["worktree", "add", "--detach", "--force", dir, ref]);
-  const sameLock =
-    existsSync(join(dir, "package-lock.json")) &&
-    readFileSync(join(dir, "package-lock.json"), "utf8") ===
-      readFileSync(join(repo, "package-lock.json"), "utf8");
-  if (sameLock) symlinkSync(join(repo, "node_modules"), join(dir, "node_modules"), "dir");
-  else
-    execFileSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], {
-      cwd: dir,
-      stdio: "inherit",
-    });
-  return dir;
-}
+const git = (args: string[]) => gitIn(repo, args);
 
 function readTree(dir: string, sub: string): Record<string, string> {
   const root = join(dir, sub);
@@ -111,9 +82,9 @@ function main(): number {
   const scratch = mkdtempSync(join(tmpdir(), "flink-platform-pr-diff-"));
   const trees: string[] = [];
   try {
-    const baseTree = worktree(values.base, scratch);
+    const baseTree = worktreeIn(repo, values.base, scratch);
     trees.push(baseTree);
-    const headTree = values.head ? worktree(values.head, scratch) : repo;
+    const headTree = values.head ? worktreeIn(repo, values.head, scratch) : repo;
     if (values.head) trees.push(headTree);
     // Every stack present on either side: a new stack shows as added, a removed one as removed.
     const stacks = values.stacks
@@ -137,7 +108,7 @@ function main(): number {
     console.log(text);
     return 0;
   } finally {
-    for (const tree of trees) git(["worktree", "remove", "--force", tree]);
+    for (const tree of trees) removeWorktree(repo, tree);
     rmSync(scratch, { recursive: true, force: true });
   }
 }
