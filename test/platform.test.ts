@@ -317,7 +317,7 @@ describe("prod: EKS ordering and upgrades", () => {
     for (const r of roles) {
       assert.equal(
         r.inputs.permissionsBoundary,
-        "arn:aws:iam::123456789012:policy/flink-platform-boundary",
+        "arn:aws:iam::123456789012:policy/flink-platform-boundary-prod",
         r.name,
       );
       assert.ok(String(r.inputs.name ?? r.name).length <= 64);
