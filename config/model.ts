@@ -7,6 +7,7 @@ import { FLINK_IMAGES, FlinkVersion } from "../components/versions";
 import { taskManagersFor } from "./capacity";
 import { Tier } from "./defaults";
 import { PathSegment } from "./problems";
+import { mergeLogging, mergePods, ResolvedLogging, ResolvedPod } from "./podMerge";
 import {
   ApplicationJobConfig,
   HaMode,
@@ -21,6 +22,10 @@ export interface ProcessSpec {
   cpu: number;
   memoryBytes: number;
   replicas: number;
+  /** Local disk for the Flink container (request and limit). */
+  ephemeralStorageBytes?: number;
+  /** Pod settings merged from every level (stack, namespace, cluster, process). */
+  pod: ResolvedPod;
 }
 
 export interface JobModel {
@@ -60,6 +65,9 @@ export interface FlinkClusterModel {
   autoscaler?: AutoscalerModel;
   /** The user's own Flink settings for this cluster (stack-wide, then per-cluster). */
   flinkConfiguration: Record<string, string>;
+  logging: ResolvedLogging;
+  /** Exposed through `ui.ingress`. */
+  uiIngress: boolean;
   haMode: HaMode;
   /** Where this cluster is declared, for error messages. */
   path: PathSegment[];
@@ -105,6 +113,7 @@ export interface PlatformModel {
   flink: StackConfig["flink"];
   monitoring: StackConfig["monitoring"];
   policy: StackConfig["policy"];
+  ui: StackConfig["ui"];
   namespaces: NamespaceModel[];
   /** Secret config values referenced by the model (alert receiver URLs), keyed by config key. */
   secrets: Record<string, pulumi.Output<string>>;
@@ -123,6 +132,7 @@ export function resolveModel(
     flink: stack.flink,
     monitoring: stack.monitoring,
     policy: stack.policy,
+    ui: stack.ui,
     namespaces: stack.namespaces.map((ns, i) => resolveNamespace(stack, ns, ["namespaces", i])),
     secrets,
   };
@@ -142,9 +152,9 @@ function resolveNamespace(stack: StackConfig, ns: NamespaceConfig, path: PathSeg
     priority: ns.priority,
     haMode,
     flinkClusters: [
-      ...ns.jobs.map((job, i) => resolveApplication(stack, ns.name, haMode, job, [...path, "jobs", i])),
+      ...ns.jobs.map((job, i) => resolveApplication(stack, ns, haMode, job, [...path, "jobs", i])),
       ...ns.sessionClusters.map((sc, i) =>
-        resolveSession(stack, ns.name, haMode, sc, sessionJobs, [...path, "sessionClusters", i]),
+        resolveSession(stack, ns, haMode, sc, sessionJobs, [...path, "sessionClusters", i]),
       ),
     ],
     sessionJobs,
@@ -161,10 +171,28 @@ function resolveNamespace(stack: StackConfig, ns: NamespaceConfig, path: PathSeg
   };
 }
 
-type ClusterBase = Pick<FlinkClusterModel, "flinkVersion" | "image" | "taskSlots" | "jobManager" | "haMode">;
+type ClusterBase = Pick<
+  FlinkClusterModel,
+  "flinkVersion" | "image" | "taskSlots" | "jobManager" | "haMode" | "logging" | "uiIngress"
+>;
+
+/** The TaskManager's resources and pod settings (replicas are the caller's). */
+function taskManagerBase(
+  stack: StackConfig,
+  ns: NamespaceConfig,
+  c: ApplicationJobConfig | SessionClusterConfig,
+): Omit<ProcessSpec, "replicas"> {
+  return {
+    cpu: c.taskManager.cpu ?? stack.flink.taskManager.cpu,
+    memoryBytes: c.taskManager.memory ?? stack.flink.taskManager.memory,
+    ephemeralStorageBytes: c.taskManager.ephemeralStorage ?? stack.flink.taskManager.ephemeralStorage,
+    pod: mergePods(stack.flink.pod, stack.flink.taskManager.pod, ns.pod, c.pod, c.taskManager.pod),
+  };
+}
 
 function clusterBase(
   stack: StackConfig,
+  ns: NamespaceConfig,
   haMode: HaMode,
   c: ApplicationJobConfig | SessionClusterConfig,
 ): ClusterBase {
@@ -182,8 +210,12 @@ function clusterBase(
       cpu: c.jobManager.cpu ?? stack.flink.jobManager.cpu,
       memoryBytes: c.jobManager.memory ?? stack.flink.jobManager.memory,
       replicas: c.jobManager.replicas ?? defaultJmReplicas,
+      ephemeralStorageBytes: c.jobManager.ephemeralStorage ?? stack.flink.jobManager.ephemeralStorage,
+      pod: mergePods(stack.flink.pod, stack.flink.jobManager.pod, ns.pod, c.pod, c.jobManager.pod),
     },
     haMode,
+    logging: mergeLogging(stack.flink.logging, c.logging),
+    uiIngress: c.ui?.ingress ?? false,
   };
 }
 
@@ -204,21 +236,20 @@ function jobModel(stack: StackConfig, job: ApplicationJobConfig | SessionJobConf
 
 function resolveApplication(
   stack: StackConfig,
-  namespace: string,
+  ns: NamespaceConfig,
   haMode: HaMode,
   job: ApplicationJobConfig,
   path: PathSegment[],
 ): FlinkClusterModel {
-  const base = clusterBase(stack, haMode, job);
+  const base = clusterBase(stack, ns, haMode, job);
   const a = job.autoscaler;
   return {
     name: job.name,
-    namespace,
+    namespace: ns.name,
     kind: "application",
     ...base,
     taskManager: {
-      cpu: job.taskManager.cpu ?? stack.flink.taskManager.cpu,
-      memoryBytes: job.taskManager.memory ?? stack.flink.taskManager.memory,
+      ...taskManagerBase(stack, ns, job),
       replicas: job.taskManager.replicas ?? taskManagersFor(job.parallelism, base.taskSlots),
       replicasExplicit: job.taskManager.replicas !== undefined,
     },
@@ -237,25 +268,24 @@ function resolveApplication(
 
 function resolveSession(
   stack: StackConfig,
-  namespace: string,
+  ns: NamespaceConfig,
   haMode: HaMode,
   sc: SessionClusterConfig,
   sessionJobs: SessionJobModel[],
   path: PathSegment[],
 ): FlinkClusterModel {
-  const base = clusterBase(stack, haMode, sc);
+  const base = clusterBase(stack, ns, haMode, sc);
   // Session jobs share the cluster's TaskManagers, so the demand is the sum of their slots.
   const slotsNeeded = sessionJobs
     .filter((j) => j.sessionCluster === sc.name)
     .reduce((sum, j) => sum + j.parallelism, 0);
   return {
     name: sc.name,
-    namespace,
+    namespace: ns.name,
     kind: "session",
     ...base,
     taskManager: {
-      cpu: sc.taskManager.cpu ?? stack.flink.taskManager.cpu,
-      memoryBytes: sc.taskManager.memory ?? stack.flink.taskManager.memory,
+      ...taskManagerBase(stack, ns, sc),
       replicas:
         sc.taskManager.replicas ?? (slotsNeeded > 0 ? taskManagersFor(slotsNeeded, base.taskSlots) : 0),
       replicasExplicit: sc.taskManager.replicas !== undefined,

@@ -67,6 +67,12 @@ export function stackFileJsonSchema(): Record<string, unknown> {
   const prod = tierJsonSchema("production");
   const dev = tierJsonSchema("development");
   const config = editorSchema(prod, dev);
+  const defs = Object.fromEntries(
+    Object.entries((prod.$defs ?? {}) as Record<string, JS>).map(([k, v]) => [
+      k,
+      editorSchema(v, (dev.$defs as Record<string, JS> | undefined)?.[k]),
+    ]),
+  );
   const properties = Object.fromEntries(
     Object.entries(config.properties ?? {}).map(([k, v]) => [`${NAMESPACE}:${k}`, v]),
   );
@@ -87,6 +93,8 @@ export function stackFileJsonSchema(): Record<string, unknown> {
       },
     },
     required: ["config"],
+    // Shared definitions (pod settings, logging), referenced as #/$defs/<name>.
+    ...(Object.keys(defs).length ? { $defs: defs } : {}),
   };
 }
 
@@ -134,6 +142,7 @@ const FORMATS: Record<string, string> = {
 
 function typeText(s: JS): string {
   if (s.const !== undefined) return code(s.const);
+  if (s.anyOf && !s.type) return s.anyOf.map(typeText).join(" or ");
   // A long catalog (instance types) would swamp the table: its meaning names where it comes from.
   if (s.enum) return s.enum.length > 6 ? "name from a catalog" : s.enum.map(code).join(" \\| ");
   if (s.format && FORMATS[s.format]) return FORMATS[s.format];
@@ -170,6 +179,15 @@ function walk(prod: JS, dev: JS | undefined, prefix: string, title: string, sect
     for (const [key, child] of Object.entries(p.properties ?? {})) {
       const devChild = d?.properties?.[key];
       const name = `${keyPrefix}${key}`;
+      if (typeof child.$ref === "string") {
+        section.rows.push({
+          key: `\`${name}\``,
+          type: definitionLink(child.$ref),
+          defaults: "—",
+          meaning: (child.description ?? "").replace(/\|/g, "\\|").replace(/\n/g, " "),
+        });
+        continue;
+      }
       if (child.type === "object" && child.properties) {
         visit(child, devChild, `${name}.`, child.required ?? []);
         continue;
@@ -198,6 +216,22 @@ function walk(prod: JS, dev: JS | undefined, prefix: string, title: string, sect
   visit(prod, dev, "", prod.required ?? []);
 }
 
+/** A shared definition's heading, and a link to it (GitHub's anchor for that heading). */
+function definitionTitle(def: JS, id: string): string {
+  return typeof def.title === "string" ? def.title : id;
+}
+
+let definitions: Record<string, JS> = {};
+
+function definitionLink(ref: string): string {
+  const id = ref.replace("#/$defs/", "");
+  const title = definitionTitle(definitions[id] ?? {}, id);
+  return `[${title.toLowerCase()}](#${title
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, "")
+    .replace(/ /g, "-")})`;
+}
+
 function table(rows: Row[]): string {
   const header = ["Key", "Type", "Default", "Meaning"];
   const body = rows.map((r) => [r.key, r.type, r.defaults, r.meaning]);
@@ -211,6 +245,7 @@ function table(rows: Row[]): string {
 export function referenceMarkdown(): string {
   const prod = tierJsonSchema("production");
   const dev = tierJsonSchema("development");
+  definitions = (prod.$defs ?? {}) as Record<string, JS>;
   const sections: Section[] = [];
   for (const [key, child] of Object.entries(prod.properties ?? {})) {
     const devChild = dev.properties?.[key];
@@ -230,6 +265,11 @@ export function referenceMarkdown(): string {
     } else {
       walk(child, devChild, `${key}.`, `\`${key}\``, sections);
     }
+  }
+  // Each shared definition once, after the keys that use it.
+  for (const [id, def] of Object.entries(definitions)) {
+    const devDef = (dev.$defs as Record<string, JS> | undefined)?.[id];
+    walk(def, devDef, `${definitionTitle(def, id)}: `, definitionTitle(def, id), sections);
   }
   return sections
     .filter((s) => s.rows.length > 0)

@@ -7,64 +7,11 @@
 import { z } from "zod";
 import { FLINK_VERSIONS, EKS_VERSION_NAMES } from "../components/versions";
 import { INSTANCE_TYPE_NAMES } from "../components/cluster/instanceCatalog";
-import { parseDuration, parseSize, DURATION_HINT, SIZE_HINT } from "./units";
+import { cidr, count, cpu, dnsLabel, duration, durationDefault, size, sizeDefault } from "./primitives";
+import { logging, podSettings, processPod } from "./podSchema";
 import { TIER_DEFAULTS, Tier } from "./defaults";
 
 export const TIERS = ["development", "production"] as const;
-
-/** Kubernetes object name (RFC 1123 label). */
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const dnsLabel = (max = 63) =>
-  z
-    .string()
-    .max(max, { error: `must be at most ${max} characters` })
-    .regex(DNS_LABEL, { error: "must be lowercase letters, digits and '-', starting with a letter" });
-
-function toBytes(text: string, ctx: z.core.$RefinementCtx<string>): number {
-  const bytes = parseSize(text);
-  if (bytes === undefined || bytes === 0) {
-    ctx.issues.push({ code: "custom", input: text, message: `"${text}" is not a size: use ${SIZE_HINT}` });
-    return z.NEVER;
-  }
-  return bytes;
-}
-
-function toMillis(text: string, ctx: z.core.$RefinementCtx<string>): number {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms === 0) {
-    ctx.issues.push({
-      code: "custom",
-      input: text,
-      message: `"${text}" is not a duration: use ${DURATION_HINT}`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-}
-
-/** A size as written (`2g`, `512Mi`), parsed to bytes; `format` names it in the JSON Schema. */
-const size = z.string().meta({ format: "size" }).transform(toBytes);
-/** A size with a default written the same way, so editors and the reference show `2g`, not bytes. */
-const sizeDefault = (text: string) => z.string().meta({ format: "size" }).default(text).transform(toBytes);
-const duration = z.string().meta({ format: "duration" }).transform(toMillis);
-const durationDefault = (text: string) =>
-  z.string().meta({ format: "duration" }).default(text).transform(toMillis);
-
-/** Cores; Kubernetes keeps millicores, so anything below 0.001 would become a zero request. */
-const cpu = z.number().min(0.001).max(256);
-const count = (min: number, max: number) => z.int().min(min).max(max);
-
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-const cidr = z
-  .string()
-  .meta({ format: "ipv4-cidr" })
-  .refine(
-    (text) => {
-      const m = CIDR.exec(text);
-      return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
-    },
-    { error: (iss) => `"${String(iss.input)}" is not an IPv4 CIDR such as 203.0.113.0/24` },
-  );
 
 const flinkConfiguration = z.record(
   z.string(),
@@ -80,6 +27,12 @@ const processResources = z.strictObject({
     .describe(
       "JobManagers: HA standbys included (default `ha.jobManagerReplicas` with HA, else 1); TaskManagers: default ⌈parallelism ÷ slots⌉.",
     ),
+  ephemeralStorage: size
+    .optional()
+    .describe(
+      "Local disk for the Flink container (RocksDB, spilling): request and limit; the stack's when unset.",
+    ),
+  pod: processPod.optional().describe("Pod settings for this process only (see `flink.pod`)."),
 });
 
 const autoscaler = z.strictObject({
@@ -159,6 +112,17 @@ const applicationJob = z.strictObject({
   jobManager: processResources.prefault({}).describe("JobManager resources and replicas."),
   taskManager: processResources.prefault({}).describe("TaskManager resources and replicas."),
   autoscaler: autoscaler.optional().describe("The operator's autoscaler for this job."),
+  pod: podSettings.optional().describe("Pod settings for its JobManager and TaskManagers (see `flink.pod`)."),
+  logging: logging.optional().describe("Log levels or file (see `flink.logging`)."),
+  ui: z
+    .strictObject({
+      ingress: z
+        .boolean()
+        .default(false)
+        .describe("Expose this cluster's UI and REST API through `ui.ingress`."),
+    })
+    .optional()
+    .describe("The Flink UI of this cluster (`kubectl port-forward` always works)."),
 });
 
 const sessionCluster = z.strictObject({
@@ -175,6 +139,17 @@ const sessionCluster = z.strictObject({
       "TaskManager resources; replicas default ⌈Σ session-job parallelism ÷ slots⌉ (0 without jobs).",
     ),
   flinkConfiguration: flinkConfiguration.default({}).describe("Extra Flink settings for the cluster."),
+  pod: podSettings.optional().describe("Pod settings for its JobManager and TaskManagers (see `flink.pod`)."),
+  logging: logging.optional().describe("Log levels or file (see `flink.logging`)."),
+  ui: z
+    .strictObject({
+      ingress: z
+        .boolean()
+        .default(false)
+        .describe("Expose this cluster's UI and REST API through `ui.ingress`."),
+    })
+    .optional()
+    .describe("The Flink UI of this cluster (`kubectl port-forward` always works)."),
 });
 
 const sessionJob = z.strictObject({
@@ -296,6 +271,9 @@ function namespaceSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
       .array(artifactLocation)
       .default([])
       .describe("S3 locations of the namespace's job jars (read-only; EKS)."),
+    pod: podSettings
+      .optional()
+      .describe("Pod settings for every Flink pod of the namespace (see `flink.pod`)."),
     egress: z
       .array(egressRule)
       .default([])
@@ -333,7 +311,8 @@ const nodeGroup = z.strictObject({
 
 /**
  * AWS services the platform's pods and nodes call: STS (IRSA tokens), ECR (add-on images),
- * EC2 (VPC CNI, EBS CSI), EKS, CloudWatch Logs, KMS.
+ * EC2 (VPC CNI, EBS CSI), EKS, CloudWatch Logs, KMS, and for UI ingress Elastic Load Balancing
+ * and ACM (the AWS Load Balancer Controller).
  */
 export const INTERFACE_ENDPOINT_SERVICES = [
   "sts",
@@ -343,6 +322,8 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   "eks",
   "logs",
   "kms",
+  "elasticloadbalancing",
+  "acm",
 ] as const;
 
 const roleArn = z
@@ -441,6 +422,57 @@ function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
     error: 'cluster.provider must be "eks" or "existing"',
   });
 }
+
+const uiIngress = z.strictObject({
+  hostTemplate: z
+    .string()
+    .regex(/^(\{\{(name|namespace)\}\}|[a-z0-9.-])+$/, {
+      error:
+        "must be a host name with {{name}} and optionally {{namespace}}, e.g. {{name}}.{{namespace}}.flink.example.com (no path)",
+    })
+    .refine((t) => t.includes("{{name}}"), { error: "must contain {{name}}: one host per cluster" })
+    .describe(
+      "Host of each cluster's UI, e.g. `{{name}}.{{namespace}}.flink.example.com` (the operator fills in both).",
+    ),
+  className: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "IngressClass: `alb` on EKS (the platform installs the AWS Load Balancer Controller); your controller's on existing clusters.",
+    ),
+  controllerNamespace: dnsLabel()
+    .optional()
+    .describe(
+      "Existing clusters: namespace of the ingress controller's pods, admitted to the JobManagers' REST port.",
+    ),
+  internetFacing: z
+    .boolean()
+    .default(false)
+    .describe(
+      "EKS: an internet-facing load balancer (needs `allowedCidrs` and `certificateArn`); internal otherwise.",
+    ),
+  allowedCidrs: z
+    .array(cidr)
+    .default([])
+    .describe("EKS: networks allowed to the load balancer (default: the VPC for an internal one)."),
+  certificateArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, {
+      error: "must be an ACM certificate ARN",
+    })
+    .optional()
+    .describe("EKS: ACM certificate for HTTPS on the load balancer (HTTP only when unset)."),
+  clusterIssuer: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Existing clusters: cert-manager ClusterIssuer that issues each host's TLS secret."),
+  annotations: z
+    .record(z.string().min(1), z.string())
+    .default({})
+    .describe("Extra Ingress annotations (e.g. the ALB's OIDC authentication)."),
+});
 
 export function stackSchema(tier: Tier) {
   const d = TIER_DEFAULTS[tier];
@@ -543,6 +575,8 @@ export function stackSchema(tier: Tier) {
           .strictObject({
             cpu: cpu.default(1).describe("Cores."),
             memory: sizeDefault("2g").describe("Process size."),
+            ephemeralStorage: size.optional().describe("Local disk (request and limit)."),
+            pod: processPod.optional().describe("Pod settings for every JobManager."),
           })
           .prefault({})
           .describe("JobManager defaults."),
@@ -550,9 +584,19 @@ export function stackSchema(tier: Tier) {
           .strictObject({
             cpu: cpu.default(2).describe("Cores."),
             memory: sizeDefault("4g").describe("Process size."),
+            ephemeralStorage: size.optional().describe("Local disk (request and limit)."),
+            pod: processPod.optional().describe("Pod settings for every TaskManager."),
           })
           .prefault({})
           .describe("TaskManager defaults."),
+        pod: podSettings
+          .optional()
+          .describe(
+            "Pod settings for every Flink pod; namespaces, clusters and processes add to them (lists by name, maps by key) or override them (single values).",
+          ),
+        logging: logging
+          .optional()
+          .describe("Log levels for every Flink cluster; logs stay on stdout in Flink's console format."),
         upgradeMode: z.enum(UPGRADE_MODES).default(d.upgradeMode).describe("Default upgrade mode."),
         deployTimeout: durationDefault(d.deployTimeout).describe(
           "How long `pulumi up` waits for each Flink resource to be ready (an upgrade included) before failing.",
@@ -684,6 +728,14 @@ export function stackSchema(tier: Tier) {
       })
       .prefault({})
       .describe("Monitoring."),
+    ui: z
+      .strictObject({
+        ingress: uiIngress
+          .optional()
+          .describe("An Ingress per cluster that sets `ui.ingress: true`; none when unset."),
+      })
+      .prefault({})
+      .describe("The Flink UI and REST API (unauthenticated: they can trigger savepoints and stop jobs)."),
     policy: z
       .strictObject({
         enforcement: z

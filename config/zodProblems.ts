@@ -18,6 +18,8 @@ function issueProblems(issue: Issue, schema: AnySchema, data: unknown): Problem[
       return issue.keys.map((key) => problem([...path, key], unknownKeyMessage(key, allowed)));
     }
     case "invalid_type":
+      // A field the platform owns (z.never with the rule as its message).
+      if (issue.expected === "never") return [problem(path, `cannot be set: ${issue.message}`)];
       return [
         problem(
           path,

@@ -57,7 +57,14 @@ describe("Flink operator and workloads", () => {
   it("gives Flink pods the Flink nodes, zone spread, non-root and a named metrics port", async () => {
     const { resources } = await prod();
     const fd = manifest(resources, "FlinkDeployment", "fraud-detection", "payments");
-    const spec = fd.spec.podTemplate.spec;
+    // Each process carries its whole template; no common one the operator would merge by position.
+    assert.equal(fd.spec.podTemplate, undefined);
+    for (const process of ["jobManager", "taskManager"]) {
+      const s = fd.spec[process].podTemplate.spec;
+      assert.deepEqual(s.nodeSelector, { "flink-platform/pool": "flink" }, process);
+      assert.equal(s.containers[0].name, "flink-main-container", process);
+    }
+    const spec = fd.spec.taskManager.podTemplate.spec;
     assert.deepEqual(spec.nodeSelector, { "flink-platform/pool": "flink" });
     assert.equal(spec.tolerations[0].key, "flink-platform/pool");
     assert.equal(spec.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");

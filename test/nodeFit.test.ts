@@ -74,7 +74,7 @@ describe("node fit", () => {
   });
 
   it("packs first fit, largest first, keeps required anti-affinity apart, and counts DaemonSets", () => {
-    const node = nodeShape({ instanceTypes: ["m6i.2xlarge"] } as any);
+    const node = nodeShape({ instanceTypes: ["m6i.2xlarge"], diskSizeGiB: 50 } as any);
     // m6i.2xlarge: 7910m / 30570Mi allocatable, less 180m / 120Mi of DaemonSets.
     assert.deepEqual([node.cpu, node.memory / 1024 / 1024], [7.73, 30450]);
     const pod = (memory: number, replicas: number, distinctNodes?: string): PodDemand => ({

@@ -138,9 +138,11 @@ describe("dev: existing cluster with the in-cluster object store", () => {
     );
     assert.match(fd.spec.flinkConfiguration["s3.endpoint"], /^http:\/\/object-store\.flink-storage\.svc/);
     assert.equal(fd.spec.flinkConfiguration["s3.path.style.access"], "true");
-    assert.deepEqual(fd.spec.podTemplate.spec.containers[0].envFrom, [
-      { secretRef: { name: "object-store-credentials" } },
-    ]);
+    for (const process of ["jobManager", "taskManager"]) {
+      assert.deepEqual(fd.spec[process].podTemplate.spec.containers[0].envFrom, [
+        { secretRef: { name: "object-store-credentials" } },
+      ]);
+    }
   });
 });
 
@@ -190,7 +192,19 @@ describe("prod: EKS", () => {
 
   it("with httpsEgress vpc adds an S3 interface endpoint that resolves inside the VPC", async () => {
     const { resources } = await render(
-      stackVariant("prod", (c) => (c.cluster.httpsEgress = "vpc")),
+      stackVariant("prod", (c) => {
+        c.cluster.httpsEgress = "vpc";
+        // The UI's load balancer controller calls these too.
+        c.cluster.interfaceEndpoints = [
+          "sts",
+          "ecr.api",
+          "ecr.dkr",
+          "ec2",
+          "logs",
+          "elasticloadbalancing",
+          "acm",
+        ];
+      }),
       "prod",
     );
     const s3 = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").filter(

@@ -7,6 +7,7 @@
  * a managed node group has exactly its `desiredSize` nodes: that is what the pods must fit. Pure.
  */
 import { PlatformModel } from "../../config/model";
+import { flinkPodRequests } from "../../config/capacity";
 import { NodeGroupConfig } from "../../config/schema";
 import { Problem, problem } from "../../config/problems";
 import { formatQuantity } from "../../config/units";
@@ -20,6 +21,8 @@ export interface NodeShape {
   cpu: number;
   memory: number;
   pods: number;
+  /** Local disk for pods' ephemeral-storage requests (bytes). */
+  ephemeral: number;
 }
 
 export interface PoolFit {
@@ -50,14 +53,27 @@ export function nodeShape(group: NodeGroupConfig): NodeShape {
     cpu: (milli(INSTANCE_CATALOG[cpuType].allocatableCpu) - milli(EKS_DAEMONSETS.cpu)) / 1000,
     memory: INSTANCE_CATALOG[memType].allocatableMemoryBytes - EKS_DAEMONSETS.memory,
     pods: INSTANCE_CATALOG[podType].maxPods - EKS_DAEMONSETS.pods,
+    ephemeral: allocatableEphemeral(group.diskSizeGiB),
   };
 }
 
-const fits = (p: PodDemand, node: NodeShape) => milli(p.cpu) <= milli(node.cpu) && p.memory <= node.memory;
+/**
+ * Allocatable local disk of a node's root volume: capacity less kubelet's reserved 1Gi and the
+ * 10% nodefs eviction threshold (awslabs/amazon-eks-ami nodeadm internal/kubelet/config.go).
+ * Container images share the volume and are not counted: keep requests well below it.
+ */
+export function allocatableEphemeral(diskSizeGiB: number): number {
+  const GiB = 1024 ** 3;
+  return Math.floor(diskSizeGiB * GiB * 0.9) - GiB;
+}
+
+const fits = (p: PodDemand, node: NodeShape) =>
+  milli(p.cpu) <= milli(node.cpu) && p.memory <= node.memory && (p.ephemeral ?? 0) <= node.ephemeral;
 
 interface Bin {
   cpu: number;
   memory: number;
+  ephemeral: number;
   pods: number;
   groups: Set<string>;
 }
@@ -79,13 +95,15 @@ export function packNodes(pods: readonly PodDemand[], node: NodeShape): number {
       (b) =>
         milli(b.cpu) + milli(p.cpu) <= milli(node.cpu) &&
         b.memory + p.memory <= node.memory &&
+        b.ephemeral + (p.ephemeral ?? 0) <= node.ephemeral &&
         b.pods < node.pods &&
         !(p.distinctNodes && b.groups.has(p.distinctNodes)),
     );
-    const target = bin ?? { cpu: 0, memory: 0, pods: 0, groups: new Set<string>() };
+    const target = bin ?? { cpu: 0, memory: 0, ephemeral: 0, pods: 0, groups: new Set<string>() };
     if (!bin) bins.push(target);
     target.cpu = (milli(target.cpu) + milli(p.cpu)) / 1000;
     target.memory += p.memory;
+    target.ephemeral += p.ephemeral ?? 0;
     target.pods += 1;
     if (p.distinctNodes) target.groups.add(p.distinctNodes);
   }
@@ -110,13 +128,15 @@ function upgradeHeadroom(model: PlatformModel): PodDemand[] {
     undefined,
   );
   if (!largest) return [];
+  const pod = flinkPodRequests(largest.taskManager);
   return [
     {
       owner: `upgrade headroom (${largest.namespace}/${largest.name})`,
       pool: "flink",
       replicas: largest.taskManager.replicas,
-      cpu: largest.taskManager.cpu,
-      memory: largest.taskManager.memoryBytes,
+      cpu: pod.cpu,
+      memory: pod.memoryBytes,
+      ephemeral: pod.ephemeralBytes,
       path: largest.path,
     },
   ];
@@ -170,8 +190,10 @@ export function checkNodeFit(model: PlatformModel): Problem[] {
     const problems = fit.oversized.map((p) =>
       problem(
         p.path,
-        `${p.owner} (${formatCpu(p.cpu)} cpu, ${formatQuantity(p.memory)}) does not fit one ${fit.pool} node: a ` +
+        `${p.owner} (${formatCpu(p.cpu)} cpu, ${formatQuantity(p.memory)}` +
+          `${p.ephemeral ? `, ${formatQuantity(p.ephemeral)} local disk` : ""}) does not fit one ${fit.pool} node: a ` +
           `${fit.node.instanceType} node offers ${formatCpu(fit.node.cpu)} cpu and ${formatQuantity(fit.node.memory)} ` +
+          `${p.ephemeral ? `(and ${formatQuantity(fit.node.ephemeral)} of its ${groupPath.join(".")}.diskSizeGiB disk) ` : ""}` +
           `to pods (allocatable less DaemonSets); use a larger type in ${groupPath.join(".")}.instanceTypes or a smaller pod`,
       ),
     );

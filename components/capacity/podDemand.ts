@@ -3,14 +3,16 @@
  * and model the components deploy (so the fit check can never disagree with what is applied),
  * and the DaemonSets every node carries. Pure.
  */
-import { FlinkClusterModel, PlatformModel } from "../../config/model";
+import { FlinkClusterModel, PlatformModel, ProcessSpec } from "../../config/model";
 import { PathSegment } from "../../config/problems";
-import { taskManagersFor } from "../../config/capacity";
+import { flinkPodRequests, taskManagersFor } from "../../config/capacity";
 import { Requests, podRequests } from "../kube/resources";
 import { certManagerValues, operatorValues } from "../flink/operator";
 import { kubePrometheusStackValues } from "../monitoring/stackValues";
 import { containerResources } from "../kube/podSecurity";
 import { operatorReadsS3 } from "../flink/artifacts";
+import { LB_CONTROLLER_REPLICAS, LB_CONTROLLER_RESOURCES } from "../ingress/loadBalancerController";
+import { uiIngressClusters } from "../ingress/uiIngress";
 
 export type Pool = "system" | "flink";
 
@@ -21,6 +23,8 @@ export interface PodDemand extends Requests {
   replicas: number;
   /** Pods sharing a key must land on distinct nodes (required anti-affinity). */
   distinctNodes?: string;
+  /** Local disk requested (ephemeral-storage), bytes. */
+  ephemeral?: number;
   /** The config key that sizes it, for problems. */
   path: PathSegment[];
 }
@@ -144,6 +148,16 @@ function platformPods(model: PlatformModel): PodDemand[] {
       production ? "zookeeper" : undefined,
     );
   }
+  if (model.cluster.provider === "eks" && uiIngressClusters(model).length > 0) {
+    add(
+      "Deployment/aws-load-balancer-controller",
+      LB_CONTROLLER_REPLICAS,
+      spec([
+        { resources: containerResources(LB_CONTROLLER_RESOURCES.cpu, LB_CONTROLLER_RESOURCES.memoryBytes) },
+      ]),
+      ["ui", "ingress"],
+    );
+  }
   if (model.cluster.provider === "eks") {
     for (const d of EKS_SYSTEM_DEPLOYMENTS) add(d.owner, d.replicas, d, ["cluster", "nodeGroups", "system"]);
   }
@@ -158,25 +172,31 @@ export function taskManagerCeiling(c: FlinkClusterModel): number {
     : c.taskManager.replicas;
 }
 
+/** One Flink process's pods: the Flink container with its sidecars (and init containers). */
+function flinkPod(owner: string, process: ProcessSpec, replicas: number, path: PathSegment[]): PodDemand {
+  const r = flinkPodRequests(process);
+  return {
+    owner,
+    pool: "flink",
+    replicas,
+    cpu: r.cpu,
+    memory: r.memoryBytes,
+    ephemeral: r.ephemeralBytes,
+    path,
+  };
+}
+
 function flinkPods(model: PlatformModel): PodDemand[] {
   return model.namespaces.flatMap((ns) =>
     ns.flinkClusters.flatMap((c): PodDemand[] => [
-      {
-        owner: `FlinkDeployment/${ns.name}/${c.name}:jobmanager`,
-        pool: "flink",
-        replicas: c.jobManager.replicas,
-        cpu: c.jobManager.cpu,
-        memory: c.jobManager.memoryBytes,
-        path: [...c.path, "jobManager"],
-      },
-      {
-        owner: `FlinkDeployment/${ns.name}/${c.name}:taskmanager`,
-        pool: "flink",
-        replicas: taskManagerCeiling(c),
-        cpu: c.taskManager.cpu,
-        memory: c.taskManager.memoryBytes,
-        path: [...c.path, "taskManager"],
-      },
+      flinkPod(`FlinkDeployment/${ns.name}/${c.name}:jobmanager`, c.jobManager, c.jobManager.replicas, [
+        ...c.path,
+        "jobManager",
+      ]),
+      flinkPod(`FlinkDeployment/${ns.name}/${c.name}:taskmanager`, c.taskManager, taskManagerCeiling(c), [
+        ...c.path,
+        "taskManager",
+      ]),
     ]),
   );
 }

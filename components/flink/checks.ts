@@ -18,6 +18,7 @@ import { INTRODUCED_IN_1_20, OPERATOR_FORBIDDEN_KEYS, DEPRECATED_IN_2, isAtLeast
 import { allowedArtifactSchemes } from "./operator";
 import { coveringLocation, operatorReadsS3, s3Object } from "./artifacts";
 import { ownedOption } from "./ownedOptions";
+import { mergedPodProblems, podSettingsProblems } from "./podChecks";
 
 /** The operator's name rule for FlinkDeployment and FlinkSessionJob (≤ 45 characters). */
 export const OPERATOR_NAME_PATTERN = /^[a-z]([-a-z\d]{0,43}[a-z\d])?$/;
@@ -25,6 +26,8 @@ export const OPERATOR_NAME_PATTERN = /^[a-z]([-a-z\d]{0,43}[a-z\d])?$/;
 export const flinkChecks = [
   (stack: StackConfig): Problem[] => checkWorkloads(resolveModel(stack)),
   ownedOptionProblems,
+  podSettingsProblems,
+  (stack: StackConfig): Problem[] => mergedPodProblems(resolveModel(stack)),
 ];
 
 /** Every `flinkConfiguration` of the stack, each at its own key path. */

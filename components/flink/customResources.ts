@@ -2,8 +2,9 @@
  * FlinkDeployment, FlinkSessionJob and FlinkStateSnapshot objects (flink.apache.org/v1beta1)
  * built from the model: pure, so tests read exactly what would be applied.
  */
-import { FlinkClusterModel, JobModel, SessionJobModel, SnapshotModel } from "../../config/model";
-import { formatFlinkSize } from "../../config/units";
+import { FlinkClusterModel, JobModel, ProcessSpec, SessionJobModel, SnapshotModel } from "../../config/model";
+import { formatFlinkSize, formatQuantity } from "../../config/units";
+import { LOG4J_CONSOLE_FILE, log4jConsoleProperties } from "./logging";
 import { FlinkVersion } from "../versions";
 import { FLINK_SERVICE_ACCOUNT } from "./rbac";
 import { deletionSafety } from "./flinkConfig";
@@ -86,11 +87,31 @@ function jobSpec(job: JobModel): Record<string, unknown> {
   };
 }
 
+/** A Flink process's resources as the CRD takes them; ephemeral storage lands on the main container. */
+function processResource(p: ProcessSpec): Record<string, unknown> {
+  return {
+    cpu: p.cpu,
+    memory: formatFlinkSize(p.memoryBytes),
+    // The operator writes it into the main container's requests and limits (FlinkConfigBuilder
+    // applyResourceToPodTemplate, release-1.15.0); Flink keeps non-cpu/memory resources.
+    ...(p.ephemeralStorageBytes !== undefined
+      ? { ephemeralStorage: formatQuantity(p.ephemeralStorageBytes) }
+      : {}),
+  };
+}
+
+/**
+ * One FlinkDeployment. Each process gets its whole pod template (no common `spec.podTemplate`):
+ * the operator merges a common template into the process's one array by array, by position
+ * unless `merge-arrays-by-name` is set (FlinkUtils.mergePodTemplates, release-1.15.0), which
+ * would pair the platform's containers and tolerations with unrelated ones.
+ */
 export function flinkDeployment(
   cluster: FlinkClusterModel,
   flinkConfiguration: Record<string, string>,
-  podTemplate: object,
+  podTemplates: { jobManager: object; taskManager: object },
   timeoutMs: number,
+  ingress?: Record<string, unknown>,
 ): K8sObject {
   return {
     apiVersion: FLINK_API_VERSION,
@@ -103,22 +124,27 @@ export function flinkDeployment(
     },
     spec: {
       image: cluster.image,
-      imagePullPolicy: "IfNotPresent",
+      // Sets kubernetes.container.image.pull-policy for every Flink pod (FlinkConfigBuilder).
+      imagePullPolicy: cluster.jobManager.pod.imagePullPolicy ?? "IfNotPresent",
       flinkVersion: crdFlinkVersion(cluster.flinkVersion),
       serviceAccount: FLINK_SERVICE_ACCOUNT,
       mode: "native",
       flinkConfiguration,
-      podTemplate,
+      // The whole console log configuration: the operator ships it instead of its default file.
+      logConfiguration: { [LOG4J_CONSOLE_FILE]: log4jConsoleProperties(cluster.logging) },
       jobManager: {
-        resource: { cpu: cluster.jobManager.cpu, memory: formatFlinkSize(cluster.jobManager.memoryBytes) },
+        resource: processResource(cluster.jobManager),
         replicas: cluster.jobManager.replicas,
+        podTemplate: podTemplates.jobManager,
       },
       taskManager: {
-        resource: { cpu: cluster.taskManager.cpu, memory: formatFlinkSize(cluster.taskManager.memoryBytes) },
+        resource: processResource(cluster.taskManager),
         // Without replicas the operator derives ⌈parallelism ÷ slots⌉ itself (the same number).
         ...(cluster.taskManager.replicasExplicit ? { replicas: cluster.taskManager.replicas } : {}),
+        podTemplate: podTemplates.taskManager,
       },
       ...(cluster.job ? { job: jobSpec(cluster.job) } : {}),
+      ...(ingress ? { ingress } : {}),
     },
   };
 }

@@ -140,7 +140,7 @@ const RULES: Rule[] = [
 ];
 
 /** Key names that hold credentials: they would be written in plain text into the FlinkDeployment. */
-const CREDENTIAL =
+export const CREDENTIAL =
   /(password|passwd|secret|token|credential|access[-_.]?key|private[-_.]?key|sasl\.jaas\.config|api[-_.]?key)/i;
 
 const CREDENTIAL_OWNER =

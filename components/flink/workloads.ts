@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { NamespaceModel, PlatformModel } from "../../config/model";
+import { NamespaceModel, PlatformModel, ProcessSpec } from "../../config/model";
 import { flinkConfiguration, HaSettings, S3Access, StateLocations } from "./flinkConfig";
 import { flinkDeployment, flinkSessionJob, flinkStateSnapshot, K8sObject } from "./customResources";
 import { podTemplate } from "./podTemplate";
+import { flinkIngress } from "../ingress/uiIngress";
 import { Placement } from "../kube/placement";
 import {
   FLINK_SERVICE_ACCOUNT,
@@ -32,6 +33,12 @@ export interface FlinkWorkloadsArgs {
   operator: pulumi.Resource;
   /** The namespace itself (created by governance). */
   namespaceResource: pulumi.Resource;
+  /** How the Flink UI is exposed (`ui.ingress`). */
+  ui: PlatformModel["ui"];
+  /** The VPC range on EKS (the ALB's targets are reached from it); undefined elsewhere. */
+  eksVpcCidr?: string;
+  /** Resources the UI's Ingresses need first (the load balancer controller and its webhook). */
+  ingressDependsOn?: pulumi.Resource[];
 }
 
 /**
@@ -119,14 +126,31 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
         s3: args.s3,
         ha: args.ha,
       });
-      const template = podTemplate({
-        clusterName: cluster.name,
-        flinkVersion: cluster.flinkVersion,
-        priorityClassName: `flink-${ns.priority}`,
-        placement: args.placement,
-        credentialsSecret: args.storage.credentialsSecret,
-      });
-      deployments.set(cluster.name, apply(flinkDeployment(cluster, conf, template, timeout)));
+      const template = (process: ProcessSpec) =>
+        podTemplate({
+          clusterName: cluster.name,
+          flinkVersion: cluster.flinkVersion,
+          priorityClassName: `flink-${ns.priority}`,
+          placement: args.placement,
+          credentialsSecret: args.storage.credentialsSecret,
+          pod: process.pod,
+        });
+      const templates = {
+        jobManager: template(cluster.jobManager),
+        taskManager: template(cluster.taskManager),
+      };
+      const ingress = flinkIngress(
+        cluster,
+        args.ui,
+        args.eksVpcCidr ? { vpcCidr: args.eksVpcCidr } : undefined,
+      );
+      deployments.set(
+        cluster.name,
+        apply(
+          flinkDeployment(cluster, conf, templates, timeout, ingress),
+          ingress ? (args.ingressDependsOn ?? []) : [],
+        ),
+      );
     }
     const sessionJobs = new Map<string, pulumi.Resource>();
     for (const job of ns.sessionJobs) {

@@ -5,7 +5,14 @@
  * components/capacity/nodeFit.ts. Pure.
  */
 import { StackConfig } from "../../config/schema";
-import { FlinkClusterModel, NamespaceModel, PlatformModel, resolveModel } from "../../config/model";
+import {
+  FlinkClusterModel,
+  NamespaceModel,
+  PlatformModel,
+  ProcessSpec,
+  resolveModel,
+} from "../../config/model";
+import { flinkPodRequests } from "../../config/capacity";
 import { Problem, problem } from "../../config/problems";
 import { formatQuantity } from "../../config/units";
 import { formatCpu } from "../kube/podSecurity";
@@ -47,8 +54,13 @@ function add(a: Resources, b: Resources): Resources {
 }
 
 function clusterDemand(c: FlinkClusterModel): ClusterDemand {
-  const jm = { replicas: c.jobManager.replicas, cpu: c.jobManager.cpu, memory: c.jobManager.memoryBytes };
-  const tm = { replicas: c.taskManager.replicas, cpu: c.taskManager.cpu, memory: c.taskManager.memoryBytes };
+  // Each pod with its sidecars (and init containers): the quota counts every container.
+  const perPod = (p: ProcessSpec) => {
+    const r = flinkPodRequests(p);
+    return { replicas: p.replicas, cpu: r.cpu, memory: r.memoryBytes };
+  };
+  const jm = perPod(c.jobManager);
+  const tm = perPod(c.taskManager);
   const total = {
     cpu: (jm.replicas * milli(jm.cpu) + tm.replicas * milli(tm.cpu)) / 1000,
     memory: jm.replicas * jm.memory + tm.replicas * tm.memory,
@@ -164,15 +176,26 @@ function limitRangeProblems(model: PlatformModel): Problem[] {
     .flatMap((c) =>
       (["jobManager", "taskManager"] as const).flatMap((role) => {
         const p = c[role];
-        if (milli(p.cpu) <= milli(maxCpu) && p.memoryBytes <= maxMemory) return [];
-        const what = `the ${role === "jobManager" ? "JobManager" : "TaskManager"} of "${c.name}" in namespace "${c.namespace}" (${formatCpu(p.cpu)} cpu, ${size(p.memoryBytes)})`;
-        return [
-          problem(
-            [...c.path, role],
-            `${what} exceeds the namespace LimitRange's container maximum (${formatCpu(maxCpu)} cpu, ${size(maxMemory)}; ` +
-              `policy.maxContainerCpu / policy.maxContainerMemory), so its pods would be refused`,
-          ),
+        const processName = role === "jobManager" ? "JobManager" : "TaskManager";
+        // The LimitRange bounds each container: Flink's, and every sidecar and init container.
+        const containers = [
+          { what: `the ${processName}`, cpu: p.cpu, memory: p.memoryBytes },
+          ...[...p.pod.sidecars, ...p.pod.initContainers].map((x) => ({
+            what: `container "${x.name}" of the ${processName}`,
+            cpu: x.resources.cpu,
+            memory: x.resources.memory,
+          })),
         ];
+        return containers
+          .filter((x) => milli(x.cpu) > milli(maxCpu) || x.memory > maxMemory)
+          .map((x) =>
+            problem(
+              [...c.path, role],
+              `${x.what} of "${c.name}" in namespace "${c.namespace}" (${formatCpu(x.cpu)} cpu, ${size(x.memory)}) ` +
+                `exceeds the namespace LimitRange's container maximum (${formatCpu(maxCpu)} cpu, ${size(maxMemory)}; ` +
+                `policy.maxContainerCpu / policy.maxContainerMemory), so its pods would be refused`,
+            ),
+          );
       }),
     );
 }
