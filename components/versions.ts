@@ -57,6 +57,17 @@ export const CERT_MANAGER = {
   chosen: "2026-11-21",
 } as const;
 
+/**
+ * AWS Load Balancer Controller for the Flink UI's Ingresses on EKS (chosen 2026-11-22): chart
+ * 3.5.0, app v3.5.0 (aws/eks-charts stable/aws-load-balancer-controller/Chart.yaml at 5239609).
+ */
+export const AWS_LOAD_BALANCER_CONTROLLER = {
+  version: "3.5.0",
+  chart: "aws-load-balancer-controller",
+  repository: "https://aws.github.io/eks-charts",
+  chosen: "2026-11-22",
+} as const;
+
 /** kube-prometheus-stack (chosen 2026-11-21). */
 export const KUBE_PROMETHEUS_STACK = {
   version: "79.5.0",

@@ -602,6 +602,8 @@ describe("published IAM documents (docs/iam)", () => {
               // The request this statement allows: its own conditions met, and the tags the
               // resource carries when the program created it.
               const context = {
+                // Every real request names its region.
+                ...inRegion,
                 ...satisfying(st.Condition),
                 ...(programKeys.has(resource) ? taggedFor(env) : {}),
               };

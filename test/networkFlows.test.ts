@@ -131,7 +131,19 @@ describe("network flows (NetworkPolicies evaluated)", () => {
 
   it("prod with httpsEgress vpc: HTTPS reaches the VPC's endpoints and API server, nothing outside", async () => {
     const { resources } = await render(
-      stackVariant("prod", (c) => (c.cluster.httpsEgress = "vpc")),
+      stackVariant("prod", (c) => {
+        c.cluster.httpsEgress = "vpc";
+        // The UI's load balancer controller calls these too.
+        c.cluster.interfaceEndpoints = [
+          "sts",
+          "ecr.api",
+          "ecr.dkr",
+          "ec2",
+          "logs",
+          "elasticloadbalancing",
+          "acm",
+        ];
+      }),
       "prod",
     );
     const s3Interface: Endpoint = { kind: "external", ip: "10.40.130.20" };

@@ -36,6 +36,7 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   readonly oidcProviderArn: pulumi.Output<string>;
   readonly oidcIssuerUrl: pulumi.Output<string>;
+  readonly vpcId: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:cluster:EksCluster", name, {}, opts);
@@ -300,6 +301,7 @@ export class EksCluster extends pulumi.ComponentResource {
     this.clusterName = cluster.name;
     this.oidcProviderArn = oidc.arn;
     this.oidcIssuerUrl = issuerUrl;
+    this.vpcId = network.vpcId;
     this.kubeconfig = pulumi.secret(
       pulumi
         .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])

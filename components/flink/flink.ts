@@ -22,6 +22,8 @@ export interface FlinkArgs {
   network: ClusterNetwork;
   /** Prometheus's namespace, admitted to the operator's metrics; undefined when monitoring is off. */
   monitoringNamespace?: string;
+  /** What exposed clusters wait for (the AWS Load Balancer Controller on EKS). */
+  ingressDependsOn?: pulumi.Resource[];
   provider: k8s.Provider;
 }
 
@@ -57,6 +59,9 @@ export class Flink extends pulumi.ComponentResource {
         {
           namespace: ns,
           flink: model.flink,
+          ui: model.ui,
+          eksVpcCidr: model.cluster.provider === "eks" ? model.cluster.vpcCidr : undefined,
+          ingressDependsOn: args.ingressDependsOn,
           storage: args.storage[ns.name],
           s3: args.s3,
           ha: args.ha[ns.name],

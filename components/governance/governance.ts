@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { NamespaceModel, PlatformModel } from "../../config/model";
 import { limitRangeSpec, PRIORITY_CLASSES, resourceQuotaHard } from "./quota";
 import { flinkNetworkPolicies } from "./networkPolicies";
-import { ClusterNetwork } from "../kube/networkPolicy";
+import { ClusterNetwork, NetworkPolicyPeer } from "../kube/networkPolicy";
 
 export interface GovernanceArgs {
   namespaces: NamespaceModel[];
@@ -14,6 +14,8 @@ export interface GovernanceArgs {
   objectStore: boolean;
   /** Where the API server, AWS APIs and S3 answer. */
   network: ClusterNetwork;
+  /** Where UI Ingress traffic comes from (undefined without `ui.ingress`). */
+  uiIngressFrom?: NetworkPolicyPeer[];
   provider: k8s.Provider;
 }
 
@@ -72,6 +74,12 @@ export class Governance extends pulumi.ComponentResource {
         zookeeper: ns.haMode === "zookeeper",
         objectStore: args.objectStore,
         network: args.network,
+        uiIngress: args.uiIngressFrom
+          ? {
+              clusters: ns.flinkClusters.filter((c) => c.uiIngress).map((c) => c.name),
+              from: args.uiIngressFrom,
+            }
+          : undefined,
         egress: ns.egress,
       });
       for (const policy of policies) {

@@ -37,6 +37,8 @@ export interface NetworkPolicyInput {
   network: ClusterNetwork;
   /** The team's own egress (Kafka, databases, APIs), from `namespaces[].egress`. */
   egress?: EgressRuleConfig[];
+  /** Clusters whose UI an Ingress exposes, and where its traffic comes from. */
+  uiIngress?: { clusters: string[]; from: NetworkPolicyPeer[] };
 }
 
 function egressPeers(rule: EgressRuleConfig): NetworkPolicyPeer[] {
@@ -103,6 +105,17 @@ export function flinkNetworkPolicies(input: NetworkPolicyInput): NetworkPolicyOb
     policies.push(egressTo("object-store-egress", OBJECT_STORE_NAMESPACE, OBJECT_STORE_PORT));
   if (input.zookeeper)
     policies.push(egressTo("zookeeper-egress", ZOOKEEPER_NAMESPACE, ZOOKEEPER_CLIENT_PORT));
+  // The Ingress's backend: the load balancer (EKS, IP targets from the VPC) or the ingress
+  // controller's pods reach exactly the exposed JobManagers' REST port.
+  for (const cluster of input.uiIngress?.clusters ?? []) {
+    policies.push(
+      policy(`ui-ingress-${cluster}`, {
+        podSelector: { matchLabels: { app: cluster, component: "jobmanager" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: input.uiIngress!.from, ports: [tcp(FLINK_REST_PORT)] }],
+      }),
+    );
+  }
   for (const rule of input.egress ?? []) {
     policies.push(
       policy(`egress-${rule.name}`, {

@@ -5,7 +5,9 @@ import { PlatformModel } from "../../config/model";
 import { EksCluster, FLINK_NODE_LABEL, FLINK_NODE_TAINT, SYSTEM_NODE_LABEL } from "../cluster/eksCluster";
 import { ExistingCluster } from "../cluster/existingCluster";
 import { Placement } from "../kube/placement";
-import { clusterNetwork } from "../kube/networkPolicy";
+import { clusterNetwork, hostPeers, inNamespace } from "../kube/networkPolicy";
+import { LoadBalancerController } from "../ingress/loadBalancerController";
+import { uiIngressClusters } from "../ingress/uiIngress";
 import { Flink } from "../flink/flink";
 import { Governance } from "../governance/governance";
 import { HighAvailability } from "../ha/highAvailability";
@@ -40,6 +42,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
     let storageClass: string | undefined;
     let oidc: { providerArn: pulumi.Output<string>; issuerUrl: pulumi.Output<string> } | undefined;
     let awsProvider: aws.Provider | undefined;
+    let eks: EksCluster | undefined;
 
     if (model.cluster.provider === "eks") {
       awsProvider = new aws.Provider(
@@ -52,6 +55,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         { clusterName: `flink-${env.name}`, config: model.cluster, protect: production, tags },
         { parent: this, providers: { aws: awsProvider } },
       );
+      eks = cluster;
       provider = cluster.provider;
       this.kubeconfig = cluster.kubeconfig;
       this.clusterName = cluster.clusterName;
@@ -80,6 +84,11 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         monitoringNamespace: model.monitoring.enabled ? MONITORING_NAMESPACE : undefined,
         objectStore: model.cluster.provider !== "eks",
         network,
+        uiIngressFrom: model.ui.ingress
+          ? model.cluster.provider === "eks"
+            ? hostPeers(network)
+            : [inNamespace(model.ui.ingress.controllerNamespace ?? "")]
+          : undefined,
         provider,
       },
       { parent: this },
@@ -101,6 +110,26 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       { model, placement: systemPlacement, storageClass, provider },
       { parent: this },
     );
+    // The UI's Ingresses on EKS need the AWS Load Balancer Controller; nothing is installed otherwise.
+    const ingressDependsOn: pulumi.Resource[] = [];
+    if (eks && model.cluster.provider === "eks" && uiIngressClusters(model).length > 0) {
+      const controller = new LoadBalancerController(
+        `${name}-lb-controller`,
+        {
+          clusterName: `flink-${env.name}`,
+          region: model.cluster.region,
+          vpcId: eks.vpcId,
+          oidc: oidc!,
+          permissionsBoundaryArn: model.cluster.permissionsBoundaryArn,
+          placement: systemPlacement,
+          network,
+          tags,
+          provider,
+        },
+        { parent: this, providers: { aws: awsProvider! } },
+      );
+      ingressDependsOn.push(controller.ready);
+    }
     const flink = new Flink(
       `${name}-flink`,
       {
@@ -117,6 +146,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         namespaceResources: governance.namespaces,
         network,
         monitoringNamespace: model.monitoring.enabled ? MONITORING_NAMESPACE : undefined,
+        ingressDependsOn,
         provider,
       },
       { parent: this },

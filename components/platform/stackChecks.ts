@@ -2,6 +2,7 @@
 import { flinkChecks } from "../flink/checks";
 import { governanceChecks } from "../governance/fit";
 import { checkNodeFit } from "../capacity/nodeFit";
+import { uiIngressProblems } from "../ingress/uiIngress";
 import { resolveModel } from "../../config/model";
 import { StackConfig } from "../../config/schema";
 
@@ -9,4 +10,5 @@ export const STACK_CHECKS = [
   ...flinkChecks,
   ...governanceChecks,
   (stack: StackConfig) => checkNodeFit(resolveModel(stack)),
+  uiIngressProblems,
 ];

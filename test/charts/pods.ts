@@ -8,6 +8,7 @@ import { RenderedPod } from "./helm";
 import { renderOperatorChart } from "./flinkOperatorChart";
 import { renderCertManagerChart } from "./certManagerChart";
 import { renderKubePrometheusStack } from "./kubePrometheusStackChart";
+import { renderLoadBalancerControllerChart } from "./awsLoadBalancerControllerChart";
 
 const HELM = "kubernetes:helm.sh/v3:Release";
 
@@ -59,6 +60,8 @@ function releasePods(r: RecordedResource): RenderedPod[] {
       return renderCertManagerChart(i.values, i.namespace);
     case "kube-prometheus-stack":
       return renderKubePrometheusStack(i.values, i.namespace);
+    case "aws-load-balancer-controller":
+      return renderLoadBalancerControllerChart(i.values, i.namespace);
     default:
       throw new Error(`no chart model for ${i.chart}: add one under test/charts/`);
   }
