@@ -424,3 +424,54 @@ export const POD_KINDS = [
   "FlinkDeployment",
 ];
 export { kindOf };
+
+/** Flink's ports (RPC 6122–6124, REST 8081, metrics 9249) and the mounts Flink and the operator own. */
+const FLINK_OWNED_PORTS = [6122, 6123, 6124, 8081, 9249];
+const FLINK_OWNED_MOUNTS = [
+  "/opt/flink/conf",
+  "/opt/flink/artifacts",
+  "/opt/flink/plugins",
+  "/opt/flink/pod-template",
+];
+const CREDENTIAL_NAME =
+  /(password|passwd|secret|token|credential|access[-_.]?key|private[-_.]?key|api[-_.]?key)/i;
+
+export const flinkPodTemplatesPlatformOwned: ResourcePolicy = {
+  kind: "resource",
+  name: "flink-pod-templates-platform-owned",
+  description:
+    "FlinkDeployment pod templates leave Flink's and the platform's parts alone: no service account, no sidecar on Flink's ports, no mount over Flink's configuration, plugins or artifacts, no credential in a plain env value.",
+  rationale:
+    "The operator and Flink merge these templates with their own: a second container on 8081 or a mount over /opt/flink/conf breaks the JobManager, another service account escapes the namespace's IAM role, and a plain password ends up in the custom resource for anyone who can read it.",
+  check(r) {
+    if (!isKind(r, "FlinkDeployment")) return [];
+    return podSpecsOf(r).flatMap(({ where, spec }) => {
+      const problems: string[] = [];
+      const s = spec as Record<string, unknown>;
+      if (s.serviceAccountName || s.serviceAccount) problems.push(`${where} sets its own service account`);
+      for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])] as ValuesObject[]) {
+        const label = `container "${c.name}" (${where})`;
+        if (c.name !== "flink-main-container") {
+          for (const p of c.ports ?? []) {
+            if (FLINK_OWNED_PORTS.includes(p.containerPort))
+              problems.push(`${label} listens on Flink's port ${p.containerPort}`);
+          }
+        }
+        for (const m of c.volumeMounts ?? []) {
+          const owned = FLINK_OWNED_MOUNTS.find(
+            (o) => m.mountPath === o || String(m.mountPath).startsWith(`${o}/`),
+          );
+          if (owned) problems.push(`${label} mounts over ${owned}`);
+        }
+        for (const e of c.env ?? []) {
+          if (e.value !== undefined && CREDENTIAL_NAME.test(e.name)) {
+            problems.push(
+              `${label} has a plain value for ${e.name}: reference a Secret (valueFrom.secretKeyRef)`,
+            );
+          }
+        }
+      }
+      return problems;
+    });
+  },
+};

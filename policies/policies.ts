@@ -6,6 +6,7 @@
 import {
   containerResources,
   flinkAutoscalerWithinQuota,
+  flinkPodTemplatesPlatformOwned,
   namespaceDefaultDeny,
   jarUrisSecure,
   limitsEqualRequests,
@@ -50,6 +51,7 @@ export const POLICIES: PlatformPolicy[] = [
   namespaceDefaultDeny,
   flinkAutoscalerWithinQuota,
   jarUrisSecure,
+  flinkPodTemplatesPlatformOwned,
   imagesPinned,
   imagesAllowedRegistries,
   imagesByDigest,

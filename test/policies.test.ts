@@ -333,6 +333,39 @@ const FIXTURES: Record<string, Fixture> = {
     compliant: [flinkDeployment(), quota("18", "68Gi")],
     violating: { "ceiling beyond the quota": [flinkDeployment(), quota("17", "68Gi")] },
   },
+  "flink-pod-templates-platform-owned": {
+    compliant: [
+      flinkDeployment((s) => {
+        s.podTemplate.spec.containers[0].env = [
+          { name: "KAFKA_PASSWORD", valueFrom: { secretKeyRef: { name: "k", key: "p" } } },
+        ];
+        s.podTemplate.spec.containers.push({ name: "proxy", image: IMAGE, ports: [{ containerPort: 8200 }] });
+      }),
+    ],
+    violating: {
+      "a service account": [flinkDeployment((s) => (s.podTemplate.spec.serviceAccountName = "default"))],
+      "a sidecar on the REST port": [
+        flinkDeployment((s) =>
+          s.podTemplate.spec.containers.push({
+            name: "proxy",
+            image: IMAGE,
+            ports: [{ containerPort: 8081 }],
+          }),
+        ),
+      ],
+      "a mount over Flink's configuration": [
+        flinkDeployment(
+          (s) =>
+            (s.podTemplate.spec.containers[0].volumeMounts = [{ name: "c", mountPath: "/opt/flink/conf" }]),
+        ),
+      ],
+      "a plain password": [
+        flinkDeployment(
+          (s) => (s.podTemplate.spec.containers[0].env = [{ name: "DB_PASSWORD", value: "x" }]),
+        ),
+      ],
+    },
+  },
   "jar-uris-secure": {
     compliant: [flinkDeployment()],
     violating: { "plain http": [flinkDeployment((s) => (s.job.jarURI = "http://repo.example/job.jar"))] },
