@@ -104,6 +104,22 @@ describe("offline PR diff", () => {
     assert.match(text, /truncated/);
   });
 
+  it("keeps a long review within the comment: rows capped, the rest pointed to review.json", () => {
+    const d = diffStack("prod", base, head);
+    const row = (i: number) => ({
+      resource: `kubernetes:core/v1:Namespace::ns-${i}`,
+      what: "w".repeat(200),
+      change: "deleted",
+      lost: "l".repeat(600),
+      keep: "k".repeat(600),
+    });
+    d.review = { ...d.review!, atRisk: Array.from({ length: 300 }, (_, i) => row(i)) };
+    const text = markdown([d], {}, { base: "a", head: "b" });
+    assert.ok(text.length <= COMMENT_LIMIT, String(text.length));
+    assert.match(text, /<details><summary>300 stateful resources<\/summary>/);
+    assert.match(text, /… and 275 more in `review.json`/);
+  });
+
   it("shows a head that does not render", () => {
     const text = markdown(
       [diffStack("dev", base, { files: {}, error: "flink-platform:namespaces: bad" })],

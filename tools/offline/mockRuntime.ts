@@ -7,7 +7,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import { ACCOUNT_ID, mockOutputs } from "./mockOutputs";
 
-export { ACCOUNT_ID };
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 

@@ -7,7 +7,7 @@ import { StackReview } from "./review";
 /** Rows shown per table by default; the rest are in review.json (the workflow's `offline-diff` artifact). */
 export const MAX_ROWS = 25;
 /** Tables longer than this fold into `<details>`. */
-export const FOLD_ROWS = 5;
+const FOLD_ROWS = 5;
 
 export interface StackReviewEntry {
   stack: string;

@@ -4,7 +4,7 @@
  * resources Pulumi replaces rather than updates, and the protections it removes. Pure.
  */
 import { mockOutputs } from "../mockOutputs";
-import { deploymentMode, DiffType, flinkSpecDiff, scalesInPlace } from "./flinkSpecDiff";
+import { deploymentMode, flinkSpecDiff, scalesInPlace } from "./flinkSpecDiff";
 import { at, byKey, isKubernetes, k8sId, k8sMeta, keyOf, kindOf, ResourceRecord } from "./records";
 import { KubernetesProviderFlags, replaceRule, replacingChanges, replacingValues } from "./replaceRules";
 
@@ -244,7 +244,7 @@ function volumeRisk(r: ResourceRecord): Risk {
   if (r.type === STATEFUL_SET)
     return {
       lost: "ZooKeeper's quorum while it is gone: the HA metadata of every Flink cluster using it (leaders, job graphs, pointers to the latest checkpoints). A deleted StatefulSet keeps its volumes (`persistentVolumeClaimRetentionPolicy` defaults to Retain) unless its namespace goes too, and a new `volumeClaimTemplates` size or class is not applied to them.",
-      keep: "Resize or move ZooKeeper with a new ensemble beside the old one, or suspend the jobs (savepoints) first.",
+      keep: "Suspend the jobs that use it first (`state: suspended` takes savepoints), so none needs ZooKeeper while it is gone.",
     };
   if (r.type === FLINK_SNAPSHOT)
     return {
@@ -338,11 +338,8 @@ function jobChange(
   const cluster = clusterOf(after, head);
   const diff = flinkSpecDiff(spec(before), spec(after), deploymentMode(cluster && spec(cluster)));
   if (!diff.changes.length) return {};
-  const paths = (types: DiffType[]) => diff.changes.filter((c) => types.includes(c.type)).map((c) => c.path);
-  const ignored = paths(["IGNORE"]);
-  const none = (why: string, changes = diff.changes.map((c) => c.path)) => ({
-    noRestart: { job: id, changes, why },
-  });
+  const ignored = diff.changes.filter((c) => c.type === "IGNORE").map((c) => c.path);
+  const none = (why: string) => ({ noRestart: { job: id, changes: diff.changes.map((c) => c.path), why } });
   if (diff.type === "IGNORE")
     return none(
       ignored.every((p) => LIVE_KEYS.some((k) => p.startsWith(k)))
