@@ -161,6 +161,7 @@ describe("offline PR diff of two commits (git worktrees, real renders)", functio
 
   it("lists a renamed stateful job and the buckets' dropped protect, and no restart for new alert thresholds", () => {
     const { dir, git } = scratchRepo();
+    const out = `${dir}-out`;
     try {
       const edit = (file: string, from: RegExp | string, to: string) => {
         const text = readFileSync(join(dir, file), "utf8");
@@ -181,7 +182,6 @@ describe("offline PR diff of two commits (git worktrees, real renders)", functio
       );
       git("commit", "-qam", "drop protect from the state buckets");
 
-      const out = join(dir, "..", `${dir.split("/").pop()}-out`);
       const run = spawnSync(
         process.execPath,
         [
@@ -227,9 +227,9 @@ describe("offline PR diff of two commits (git worktrees, real renders)", functio
       assert.match(md, /### Jobs that restart\n\nNone: no Flink job or session cluster restarts\./);
       // The per-stack part keeps the raw option change.
       assert.match(md, /`protect: true → \(default\)`/);
-      rmSync(out, { recursive: true, force: true });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });
