@@ -19,7 +19,12 @@ export interface ReplaceRule {
 
 const TF_AWS = "hashicorp/terraform-provider-aws";
 
-/** AWS types by Pulumi type token. */
+/**
+ * AWS types by Pulumi type token. The sources were read at the versions within reach (eks
+ * node_group.go 012e0a3, eks cluster.go 00555dc, ec2 vpc_subnet.go 00cda12, kms key.go 00a3530;
+ * s3 bucket.go, iam role.go and ec2 vpc_.go at v4-era commits), not at the exact
+ * terraform-provider-aws release pulumi-aws 7.48.0 bridges: the live preview settles it.
+ */
 export const AWS_RULES: Record<string, ReplaceRule> = {
   "aws:s3/bucket:Bucket": {
     // S3 has no rename: a new name is a new, empty bucket.
