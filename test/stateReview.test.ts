@@ -289,6 +289,29 @@ describe("PR review: state at risk, restarts and replacements of real renders", 
     assert.match(review.replacements[0].effect, /^Nodes replaced in place, 1 at a time/);
   });
 
+  it("a bigger ZooKeeper volume replaces the StatefulSet: its HA metadata is at risk, its volumes stay", async () => {
+    // The ZooKeeper variant of test/flink.test.ts (one render shared), then a bigger volume.
+    const zk = (size?: string) => (c: Record<string, any>) => {
+      c.ha = { mode: "zookeeper", jobManagerReplicas: 2, zookeeper: { replicas: 5 } };
+      if (size) c.ha.zookeeper.storageSize = size;
+      // Five members with required anti-affinity need five system nodes.
+      c.cluster.nodeGroups.system = { ...c.cluster.nodeGroups.system, desiredSize: 5, maxSize: 6 };
+    };
+    const review = reviewStack(await records(zk()), await records(zk("20Gi")));
+    assert.deepEqual(
+      review.replacements.map((r) => [r.what, r.because]),
+      [["StatefulSet flink-ha/zookeeper", ["spec.volumeClaimTemplates"]]],
+    );
+    // pulumi-kubernetes deletes a same-named object before creating it again (provider.go:1645-1658).
+    assert.match(review.replacements[0].effect, /^Deleted, then created again with the same name/);
+    assert.deepEqual(
+      review.atRisk.map((r) => [r.what, r.change]),
+      [["StatefulSet flink-ha/zookeeper", "replaced (spec.volumeClaimTemplates)"]],
+    );
+    assert.match(review.atRisk[0].lost, /HA metadata.*keeps its volumes/);
+    assert.deepEqual(review.restarts, []);
+  });
+
   it("dropping protect from the state buckets is a removed protection, not a deletion", () => {
     const head = base.map((r) =>
       r.type === "aws:s3/bucket:Bucket" ? { ...r, options: { ...r.options, protect: undefined } } : r,
