@@ -4,7 +4,9 @@
  * The offline pull-request view for contributors without cloud credentials: renders every
  * stack on the base and head commits (each in its own git worktree) and writes the
  * difference of resources.json, the manifests, the releases and report.json, with the head's
- * policy result, as Markdown (`<out>/diff.md`) for a PR comment or job summary.
+ * policy result, as Markdown (`<out>/diff.md`) for a PR comment or job summary. It opens with
+ * the review (`<out>/review.json`): stateful resources deleted or replaced, Flink jobs that
+ * restart, predicted replacements.
  * Without --head the working tree is the head. Exit 0 whatever the diff says; 1 on a tool error.
  */
 import { spawnSync } from "child_process";
@@ -105,6 +107,9 @@ function main(): number {
     };
     const text = markdown(diffs, policies, refs);
     writeFileSync(join(out, "diff.md"), text);
+    // The whole review, uncapped: state at risk, restarts, replacements per stack.
+    const review = Object.fromEntries(diffs.map((d) => [d.stack, d.review ?? null]));
+    writeFileSync(join(out, "review.json"), JSON.stringify(review, null, 2) + "\n");
     console.log(text);
     return 0;
   } finally {

@@ -3,6 +3,9 @@
  * request comment or job summary. Pure over two render directories' contents.
  */
 import { createTwoFilesPatch } from "diff";
+import { MAX_ROWS, reviewMarkdown } from "./review/markdown";
+import { byKey, parseRecords } from "./review/records";
+import { reviewStack, StackReview } from "./review/review";
 
 export interface RenderFiles {
   /** resources.json text, or undefined when the render failed. */
@@ -29,20 +32,10 @@ export interface StackDiff {
   optionChanges: OptionChange[];
   /** Unified diffs of report.json and every manifest / release file that differs. */
   patches: { path: string; patch: string }[];
+  /** State at risk, restarts and replacements; absent when the head does not render. */
+  review?: StackReview;
   baseError?: string;
   headError?: string;
-}
-
-interface RecordedResource {
-  type: string;
-  name: string;
-  inputs: unknown;
-  options?: Record<string, unknown>;
-}
-
-function byKey(resourcesJson: string | undefined): Map<string, RecordedResource> {
-  const list = resourcesJson ? (JSON.parse(resourcesJson) as RecordedResource[]) : [];
-  return new Map(list.map((r) => [`${r.type}::${r.name}`, r]));
 }
 
 const show = (v: unknown) => (v === undefined ? "(default)" : JSON.stringify(v));
@@ -74,8 +67,9 @@ function patch(path: string, before: string | undefined, after: string | undefin
 }
 
 export function diffStack(stack: string, base: RenderFiles, head: RenderFiles): StackDiff {
-  const before = byKey(base.resources);
-  const after = byKey(head.resources);
+  const [baseRecords, headRecords] = [parseRecords(base.resources), parseRecords(head.resources)];
+  const before = byKey(baseRecords);
+  const after = byKey(headRecords);
   const added = [...after.keys()].filter((k) => !before.has(k)).sort();
   const removed = [...before.keys()].filter((k) => !after.has(k)).sort();
   const both = [...after.keys()].filter((k) => before.has(k)).sort();
@@ -102,6 +96,7 @@ export function diffStack(stack: string, base: RenderFiles, head: RenderFiles): 
     changed,
     optionChanges,
     patches,
+    review: head.resources === undefined ? undefined : reviewStack(baseRecords, headRecords),
     baseError: base.error,
     headError: head.error,
   };
@@ -139,8 +134,8 @@ export function markdown(
     "",
     "Rendered without cloud credentials (`npm run render`, Pulumi's mock runtime): what each stack would register, not a live `pulumi preview`.",
     "",
-    "| stack | added | removed | changed | options | files | policies |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "| stack | state at risk | restarts | replaced | added | removed | changed | options | files | policies |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...diffs.map((d) => {
       const p = policies[d.stack];
       const mandatory = p?.violations.filter((v) => v.level === "mandatory").length ?? 0;
@@ -151,10 +146,20 @@ export function markdown(
           : p.violations.length === 0
             ? "pass"
             : `${mandatory ? "**fail**" : "pass"} (${p.violations.length} violation(s), ${mandatory} mandatory)`;
-      return `| ${d.stack} | ${d.added.length} | ${d.removed.length} | ${d.changed.length} | ${d.optionChanges.length} | ${d.patches.length} | ${verdict} |`;
+      const r = d.review;
+      const counts = r
+        ? [r.atRisk.length + r.guardsRemoved.length, r.restarts.length, r.replacements.length]
+        : ["-", "-", "-"];
+      return `| ${d.stack} | ${counts.join(" | ")} | ${d.added.length} | ${d.removed.length} | ${d.changed.length} | ${d.optionChanges.length} | ${d.patches.length} | ${verdict} |`;
     }),
     "",
   ];
+  // The review comes first; it keeps at most ~70% of the comment, with fewer rows per table if needed.
+  const reviews = diffs.filter((d) => d.review).map((d) => ({ stack: d.stack, review: d.review! }));
+  const review = [MAX_ROWS, 10, 3]
+    .map((max) => reviewMarkdown(reviews, max))
+    .find((text, i, all) => text.length < COMMENT_LIMIT * 0.7 || i === all.length - 1)!;
+  parts.push(review, "## Per stack", "");
   let body = "";
   for (const d of diffs) {
     body += `### ${d.stack}\n\n`;

@@ -3,11 +3,10 @@
  * runtime, records every registered resource (type, name, parent, provider, options,
  * inputs) and answers with realistic computed outputs, deterministically.
  */
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
+import { ACCOUNT_ID, mockOutputs } from "./mockOutputs";
 
-export const ACCOUNT_ID = "123456789012";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -68,63 +67,8 @@ export function redactSecrets(value: unknown): unknown {
   return value;
 }
 
-function hash(...parts: string[]): string {
-  return createHash("sha256").update(parts.join("\0")).digest("hex");
-}
-
 function nameOf(urn: string): string {
   return urn.split("::").pop() ?? urn;
-}
-
-/** Computed outputs a real provider would add, for the types the program reads outputs of. */
-function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, region: string) {
-  const h = hash(type, name);
-  const account = ACCOUNT_ID;
-  switch (type) {
-    case "aws:s3/bucket:Bucket": {
-      const bucket = String(inputs.bucket ?? name);
-      return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}`, region } };
-    }
-    case "aws:kms/key:Key":
-      return {
-        id: h.slice(0, 32),
-        state: { keyId: h.slice(0, 32), arn: `arn:aws:kms:${region}:${account}:key/${h.slice(0, 32)}` },
-      };
-    case "aws:iam/role:Role": {
-      const roleName = String(inputs.name ?? `${name}-${h.slice(0, 7)}`);
-      return { id: roleName, state: { name: roleName, arn: `arn:aws:iam::${account}:role/${roleName}` } };
-    }
-    case "aws:eks/cluster:Cluster": {
-      const id = h.slice(0, 32).toUpperCase();
-      return {
-        id: String(inputs.name),
-        state: {
-          arn: `arn:aws:eks:${region}:${account}:cluster/${inputs.name}`,
-          endpoint: `https://${id}.gr7.${region}.eks.amazonaws.com`,
-          certificateAuthority: { data: Buffer.from(`mock-ca-${id}`).toString("base64") },
-          identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${id}` }] }],
-        },
-      };
-    }
-    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
-      const host = String(inputs.url).replace(/^https:\/\//, "");
-      return { id: host, state: { arn: `arn:aws:iam::${account}:oidc-provider/${host}` } };
-    }
-    case "aws:ec2/launchTemplate:LaunchTemplate":
-      return { id: `lt-${h.slice(0, 17)}`, state: { latestVersion: 1 } };
-    case "random:index/randomPassword:RandomPassword":
-      return { id: "none", state: { result: h.slice(0, Number(inputs.length ?? 16)) } };
-    default: {
-      if (type.startsWith("aws:")) {
-        const service = type.split(":")[1].split("/")[0];
-        return {
-          id: `${service}-${h.slice(0, 17)}`,
-          state: { arn: `arn:aws:${service}:${region}:${account}:${name}` },
-        };
-      }
-      return { id: type.startsWith("kubernetes:") ? `${name}` : `${name}-id`, state: {} };
-    }
-  }
 }
 
 function mockCall(token: string): Record<string, unknown> {
@@ -157,7 +101,7 @@ export async function runProgram<T>(options: RunOptions, program: () => T): Prom
     {
       newResource(args) {
         const inputs = args.inputs as Record<string, unknown>;
-        const { id, state } = computedOutputs(args.type, args.name, inputs, region);
+        const { id, state } = mockOutputs(args.type, args.name, inputs, region);
         const options = pending.get(`${args.type}::${args.name}`);
         resources.push({
           type: args.type,

@@ -12,6 +12,7 @@ import { RecordedResource, runProgram } from "./mockRuntime";
 import { readStackFile, StackFileConfig } from "./stackFile";
 import { buildReport, Report } from "./report";
 import { formatQuantity } from "../../config/units";
+import { ResourceRecord } from "./review/records";
 
 export const PROJECT = "flink-platform";
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -82,14 +83,9 @@ export function resourceOptions(r: RecordedResource): Record<string, unknown> {
   };
 }
 
-export function writeRender(outDir: string, result: RenderResult): void {
-  for (const stale of ["resources.json", "report.json", "manifests", "releases"]) {
-    rmSync(join(outDir, stale), { recursive: true, force: true });
-  }
-  mkdirSync(join(outDir, "manifests"), { recursive: true });
-  mkdirSync(join(outDir, "releases"), { recursive: true });
-
-  const resources = result.resources.map((r) => ({
+/** resources.json's records: what the PR review compares. */
+export function resourceRecords(result: RenderResult): ResourceRecord[] {
+  return result.resources.map((r) => ({
     type: r.type,
     name: r.name,
     parent: r.parent,
@@ -97,7 +93,16 @@ export function writeRender(outDir: string, result: RenderResult): void {
     inputs: r.inputs,
     options: resourceOptions(r),
   }));
-  writeFileSync(join(outDir, "resources.json"), JSON.stringify(resources, null, 2) + "\n");
+}
+
+export function writeRender(outDir: string, result: RenderResult): void {
+  for (const stale of ["resources.json", "report.json", "manifests", "releases"]) {
+    rmSync(join(outDir, stale), { recursive: true, force: true });
+  }
+  mkdirSync(join(outDir, "manifests"), { recursive: true });
+  mkdirSync(join(outDir, "releases"), { recursive: true });
+
+  writeFileSync(join(outDir, "resources.json"), JSON.stringify(resourceRecords(result), null, 2) + "\n");
   for (const r of result.resources.filter(isManifest)) {
     writeFileSync(join(outDir, "manifests", manifestFileName(r)), yaml(r.inputs));
   }
