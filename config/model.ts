@@ -96,6 +96,10 @@ export interface NamespaceModel {
   snapshots: SnapshotModel[];
 }
 
+export type LoggingModel = Omit<StackConfig["logging"], "destination"> & {
+  destination: NonNullable<StackConfig["logging"]["destination"]>;
+};
+
 export interface PlatformModel {
   environment: { name: string; tier: Tier };
   cluster: StackConfig["cluster"];
@@ -104,6 +108,8 @@ export interface PlatformModel {
   operator: StackConfig["operator"];
   flink: StackConfig["flink"];
   monitoring: StackConfig["monitoring"];
+  /** `destination` resolved: `cloudwatch` on EKS and `none` on an existing cluster unless set. */
+  logging: LoggingModel;
   policy: StackConfig["policy"];
   namespaces: NamespaceModel[];
   /** Secret config values referenced by the model (alert receiver URLs), keyed by config key. */
@@ -122,6 +128,10 @@ export function resolveModel(
     operator: stack.operator,
     flink: stack.flink,
     monitoring: stack.monitoring,
+    logging: {
+      ...stack.logging,
+      destination: stack.logging.destination ?? (stack.cluster.provider === "eks" ? "cloudwatch" : "none"),
+    },
     policy: stack.policy,
     namespaces: stack.namespaces.map((ns, i) => resolveNamespace(stack, ns, ["namespaces", i])),
     secrets,

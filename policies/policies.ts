@@ -34,6 +34,7 @@ import {
   productionStateProtected,
   productionZookeeperQuorum,
 } from "./production";
+import { productionAlertReceiver } from "./alerting";
 import { PlatformPolicy } from "./model";
 
 export * from "./model";
@@ -67,4 +68,5 @@ export const POLICIES: PlatformPolicy[] = [
   productionStandbyJobManagers,
   productionZookeeperQuorum,
   productionStateProtected,
+  productionAlertReceiver,
 ];

@@ -79,3 +79,13 @@ export function enforcedLevels(resources: RecordedResource[]): Map<string, strin
       .map((m) => [m.metadata.name, m.metadata.labels?.["pod-security.kubernetes.io/enforce"]]),
   );
 }
+
+/** `flink-platform/pod-security-reason` of every Namespace the stack creates. */
+export function podSecurityReasons(resources: RecordedResource[]): Map<string, string | undefined> {
+  return new Map(
+    resources
+      .map((r) => r.inputs as any)
+      .filter((m) => m?.kind === "Namespace")
+      .map((m) => [m.metadata.name, m.metadata.annotations?.["flink-platform/pod-security-reason"]]),
+  );
+}
