@@ -8,6 +8,7 @@ import { RenderedPod } from "./helm";
 import { renderOperatorChart } from "./flinkOperatorChart";
 import { renderCertManagerChart } from "./certManagerChart";
 import { renderKubePrometheusStack } from "./kubePrometheusStackChart";
+import { renderFluentBitChart } from "./fluentBitChart";
 
 const HELM = "kubernetes:helm.sh/v3:Release";
 
@@ -59,6 +60,8 @@ function releasePods(r: RecordedResource): RenderedPod[] {
       return renderCertManagerChart(i.values, i.namespace);
     case "kube-prometheus-stack":
       return renderKubePrometheusStack(i.values, i.namespace);
+    case "aws-for-fluent-bit":
+      return [renderFluentBitChart(i.values, i.namespace).pod];
     default:
       throw new Error(`no chart model for ${i.chart}: add one under test/charts/`);
   }
