@@ -144,9 +144,17 @@ describe("metric name extraction", () => {
 describe("dashboards", () => {
   const dashboards = flinkDashboards();
 
-  it("cover job overview, checkpoints, throughput and backpressure, and JVM memory", () => {
+  it("cover jobs, checkpoints, throughput, JVM, cluster resources per pool, network buffers and the operator", () => {
     const titles = Object.values(dashboards).map((d) => d.title);
-    for (const word of ["Job overview", "Checkpoints", "backpressure", "JVM"]) {
+    for (const word of [
+      "Job overview",
+      "Checkpoints",
+      "backpressure",
+      "JVM",
+      "Cluster resources",
+      "Network buffers",
+      "Operator health",
+    ]) {
       assert.ok(
         titles.some((t) => t.includes(word)),
         `no dashboard about ${word}: ${titles.join(", ")}`,

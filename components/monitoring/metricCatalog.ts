@@ -68,6 +68,7 @@ export const METRIC_CATALOG: Record<string, MetricSource> = {
   flink_k8soperator_namespace_Lifecycle_State_DEPLOYED_Count: "flink-operator",
   flink_k8soperator_namespace_Lifecycle_State_ROLLING_BACK_Count: "flink-operator",
   flink_k8soperator_namespace_Lifecycle_State_SUSPENDED_Count: "flink-operator",
+  flink_k8soperator_namespace_Lifecycle_State_ROLLED_BACK_Count: "flink-operator",
   // JOSDK counters per resource (OperatorJosdkMetrics.java, release-1.15.0; josdk.metrics.enabled defaults to true).
   flink_k8soperator_namespace_resource_JOSDK_Reconciliation_Count: "flink-operator",
   flink_k8soperator_namespace_resource_JOSDK_Reconciliation_failed_Count: "flink-operator",
