@@ -6,6 +6,7 @@
 import { strict as assert } from "assert";
 import { manifest, ofType, one, policyDoc, render, stackVariant, validate } from "./harness";
 import { renderFluentBitChart } from "./charts/fluentBitChart";
+import { stackPods } from "./charts/pods";
 import { evaluate } from "../components/aws/iamEvaluation";
 import { PolicyDocument } from "../components/aws/iamPolicies";
 
@@ -212,5 +213,27 @@ describe("log shipping", () => {
       ),
       [],
     );
+  });
+});
+
+describe("node agents", () => {
+  it("node-exporter and Fluent Bit tolerate the Flink pool's taint, so they run on every node", async () => {
+    const { resources } = await render(stackVariant("prod"), "prod");
+    // Kubernetes' toleration matching (k8s.io/api core/v1 toleration.go ToleratesTaint).
+    const tolerates = (t: any, taint: { key: string; value: string; effect: string }) =>
+      (!t.effect || t.effect === taint.effect) &&
+      (t.operator === "Exists"
+        ? !t.key || t.key === taint.key
+        : t.key === taint.key && t.value === taint.value);
+    const taint = { key: "flink-platform/pool", value: "flink", effect: "NoSchedule" };
+    const owners = stackPods(resources).filter((p) => /node-exporter|fluent-bit/.test(p.owner));
+    assert.deepEqual(owners.map((p) => p.owner).sort(), ["DaemonSet/fluent-bit", "DaemonSet/node-exporter"]);
+    for (const pod of owners) {
+      assert.ok(
+        (pod.spec.tolerations ?? []).some((t: any) => tolerates(t, taint)),
+        pod.owner,
+      );
+      assert.ok(!pod.spec.nodeSelector?.["flink-platform/pool"], `${pod.owner} is not pinned to a pool`);
+    }
   });
 });
