@@ -77,6 +77,18 @@ export const KUBE_PROMETHEUS_STACK = {
 } as const;
 
 /**
+ * AWS for Fluent Bit, the log agent on every node (chosen 2026-11-21): chart 0.2.0 of
+ * aws/eks-charts (stable/aws-for-fluent-bit at commit 2942cdc, 2026-02-03), which runs
+ * public.ecr.aws/aws-observability/aws-for-fluent-bit:3.2.1 (its values.yaml image.tag).
+ */
+export const AWS_FOR_FLUENT_BIT = {
+  version: "0.2.0",
+  chart: "aws-for-fluent-bit",
+  repository: "https://aws.github.io/eks-charts",
+  chosen: "2026-11-21",
+} as const;
+
+/**
  * Official ZooKeeper image for the HA ensemble (chosen 2026-11-21), pinned to the build of
  * 2026-01-16 (docker-library/repo-info repos/zookeeper/remote/3.9.4.md).
  */

@@ -104,6 +104,10 @@ export interface NamespaceModel {
   snapshots: SnapshotModel[];
 }
 
+export type LoggingModel = Omit<StackConfig["logging"], "destination"> & {
+  destination: NonNullable<StackConfig["logging"]["destination"]>;
+};
+
 export interface PlatformModel {
   environment: { name: string; tier: Tier };
   cluster: StackConfig["cluster"];
@@ -112,6 +116,8 @@ export interface PlatformModel {
   operator: StackConfig["operator"];
   flink: StackConfig["flink"];
   monitoring: StackConfig["monitoring"];
+  /** `destination` resolved: `cloudwatch` on EKS and `none` on an existing cluster unless set. */
+  logging: LoggingModel;
   policy: StackConfig["policy"];
   ui: StackConfig["ui"];
   namespaces: NamespaceModel[];
@@ -131,6 +137,10 @@ export function resolveModel(
     operator: stack.operator,
     flink: stack.flink,
     monitoring: stack.monitoring,
+    logging: {
+      ...stack.logging,
+      destination: stack.logging.destination ?? (stack.cluster.provider === "eks" ? "cloudwatch" : "none"),
+    },
     policy: stack.policy,
     ui: stack.ui,
     namespaces: stack.namespaces.map((ns, i) => resolveNamespace(stack, ns, ["namespaces", i])),

@@ -392,7 +392,7 @@ export const logging = z
         "A whole `log4j-console.properties` instead (the platform's stdout format is then yours to keep).",
       ),
   })
-  .meta({ id: "Logging", title: "Logging" });
+  .meta({ id: "Logging", title: "Flink log levels" });
 
 export type PodSettingsConfig = z.output<typeof podSettings>;
 export type LoggingConfig = z.output<typeof logging>;

@@ -44,6 +44,8 @@ export const durationDefault = (text: string) =>
 /** Cores; Kubernetes keeps millicores, so anything below 0.001 would become a zero request. */
 export const cpu = z.number().min(0.001).max(256);
 export const count = (min: number, max: number) => z.int().min(min).max(max);
+/** A fraction strictly between 0 and 1, with its default. */
+export const ratio = (fallback: number) => z.number().gt(0).lt(1).default(fallback);
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 export const cidr = z

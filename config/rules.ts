@@ -15,6 +15,8 @@ export const RESERVED_NAMESPACES = [
   "flink-storage",
   "monitoring",
   "cert-manager",
+  "logging",
+  "node-exporter",
 ];
 
 export function crossFieldProblems(stack: StackConfig, secretKeys: ReadonlySet<string>): Problem[] {
@@ -35,6 +37,7 @@ export function crossFieldProblems(stack: StackConfig, secretKeys: ReadonlySet<s
     ...stack.namespaces.flatMap((ns, i) => namespaceProblems(stack, ns, ["namespaces", i])),
     ...clusterProblems(stack),
     ...haProblems(stack),
+    ...loggingProblems(stack),
     ...uniqueNames(stack.monitoring.receivers, ["monitoring", "receivers"], "receiver"),
     ...stack.monitoring.receivers.flatMap((r, i) =>
       secretKeys.has(r.secretKey)
@@ -48,6 +51,31 @@ export function crossFieldProblems(stack: StackConfig, secretKeys: ReadonlySet<s
           ],
     ),
   ];
+}
+
+function loggingDestination(stack: StackConfig) {
+  return stack.logging.destination ?? (stack.cluster.provider === "eks" ? "cloudwatch" : "none");
+}
+
+/** Where logs go must be reachable: CloudWatch from EKS only, Loki and OpenSearch at an endpoint. */
+function loggingProblems(stack: StackConfig): Problem[] {
+  const destination = loggingDestination(stack);
+  const path = ["logging", "destination"];
+  if (destination === "cloudwatch" && stack.cluster.provider !== "eks") {
+    return [
+      problem(
+        path,
+        'CloudWatch Logs needs an EKS cluster (its IRSA role); use "loki", "opensearch" or "none"',
+      ),
+    ];
+  }
+  if ((destination === "loki" || destination === "opensearch") && !stack.logging.endpoint) {
+    return [problem(["logging", "endpoint"], `"${destination}" needs logging.endpoint (host, port)`)];
+  }
+  if (stack.logging.endpoint && (destination === "cloudwatch" || destination === "none")) {
+    return [problem(["logging", "endpoint"], `is only used with destination "loki" or "opensearch"`)];
+  }
+  return [];
 }
 
 /** Names built from config must stay within what AWS accepts. */
@@ -80,6 +108,26 @@ function productionOverrides(stack: StackConfig): Problem[] {
             "production runs with monitoring: to turn it off, say why in monitoring.disabledReason",
           ),
         ]
+      : []),
+    ...(stack.monitoring.enabled && !stack.monitoring.receivers.length && !stack.monitoring.noReceiverReason
+      ? [
+          problem(
+            ["monitoring", "receivers"],
+            "production pages someone: add a receiver (slack, pagerduty or webhook) for critical alerts, " +
+              "or say why alerts go nowhere in monitoring.noReceiverReason",
+          ),
+        ]
+      : []),
+    ...(loggingDestination(stack) === "none" && !stack.logging.disabledReason
+      ? [
+          problem(
+            ["logging", "destination"],
+            "production ships container logs: to turn shipping off, say why in logging.disabledReason",
+          ),
+        ]
+      : []),
+    ...(stack.logging.endpoint && !stack.logging.endpoint.tls
+      ? [problem(["logging", "endpoint", "tls"], "production ships logs over TLS only")]
       : []),
     ...(!stack.operator.webhook && !stack.operator.webhookDisabledReason
       ? [

@@ -7,7 +7,17 @@
 import { z } from "zod";
 import { FLINK_VERSIONS, EKS_VERSION_NAMES } from "../components/versions";
 import { INSTANCE_TYPE_NAMES } from "../components/cluster/instanceCatalog";
-import { cidr, count, cpu, dnsLabel, duration, durationDefault, size, sizeDefault } from "./primitives";
+import {
+  cidr,
+  count,
+  cpu,
+  dnsLabel,
+  duration,
+  durationDefault,
+  ratio,
+  size,
+  sizeDefault,
+} from "./primitives";
 import { logging, podSettings, processPod } from "./podSchema";
 import { TIER_DEFAULTS, Tier } from "./defaults";
 
@@ -171,6 +181,12 @@ const snapshot = z.strictObject({
 });
 
 const HA_MODES = ["kubernetes", "zookeeper", "none"] as const;
+
+export const LOG_DESTINATIONS = ["cloudwatch", "loki", "opensearch", "none"] as const;
+/** The retention values CloudWatch Logs accepts (PutRetentionPolicy, retentionInDays). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /**
  * Where a namespace's job jars live on S3: read-only for its Flink pods (and for the operator,
@@ -682,6 +698,34 @@ export function stackSchema(tier: Tier) {
           .url({ protocol: /^https$/, error: "must be an https:// URL" })
           .optional()
           .describe("Adds `runbook_url: <url>#<alert in lower case>` to every alert."),
+        noReceiverReason: z
+          .string()
+          .min(10)
+          .optional()
+          .describe(
+            "Production only: why critical alerts reach no receiver (required when no receiver gets them).",
+          ),
+        routing: z
+          .strictObject({
+            groupBy: z
+              .array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: "must be a label name" }))
+              .min(1)
+              .default(["alertname", "namespace", "flink_deployment", "job_name"])
+              .describe("Labels alerts are grouped by into one notification."),
+            groupWait: durationDefault("30 s").describe("Wait before the first notification of a group."),
+            groupInterval: durationDefault("5 min").describe(
+              "Wait before notifying about new alerts of a group.",
+            ),
+            repeatInterval: z
+              .strictObject({
+                critical: durationDefault("1 h").describe("Re-send a firing critical alert this often."),
+                warning: durationDefault("4 h").describe("Re-send a firing warning this often."),
+              })
+              .prefault({})
+              .describe("Per severity."),
+          })
+          .prefault({})
+          .describe("Alertmanager grouping and repeat intervals; receivers get alerts by their `severity`."),
         alerts: z
           .strictObject({
             restartsPer15m: count(1, 1000)
@@ -705,6 +749,27 @@ export function stackSchema(tier: Tier) {
               .lt(1)
               .default(0.9)
               .describe("`FlinkNamespaceQuotaNearlyFull` threshold."),
+            throughputDropRatio: ratio(0.5).describe(
+              "`FlinkThroughputDropped`: records in below this fraction of the job's own 24 h average.",
+            ),
+            throughputDropFor: durationDefault("15 min").describe("`FlinkThroughputDropped`: for this long."),
+            throughputMinRunningTime: durationDefault("1 h").describe(
+              "`FlinkThroughputDropped` ignores jobs running for less than this (just started or restarted).",
+            ),
+            cpuLimitRatio: ratio(0.85).describe("`FlinkCpuNearLimit`: CPU used / CPU limit."),
+            memoryLimitRatio: ratio(0.9).describe(
+              "`FlinkMemoryNearLimit`: container working set / memory limit.",
+            ),
+            containerRestartsPerHour: count(1, 1000)
+              .default(3)
+              .describe("`FlinkPodRestarting`: more container restarts than this in an hour."),
+            filesystemUsageRatio: ratio(0.85).describe("`NodeFilesystemAlmostFull`: used / size."),
+            networkBufferUsageRatio: ratio(0.9).describe(
+              "`FlinkNetworkBuffersExhausted`: used / total network memory segments of a TaskManager.",
+            ),
+            lifecycleStuckFor: durationDefault("30 min").describe(
+              "`FlinkDeploymentStuck`: a resource in a transient lifecycle state this long.",
+            ),
           })
           .prefault({})
           .describe("Alert thresholds."),
@@ -736,6 +801,51 @@ export function stackSchema(tier: Tier) {
       })
       .prefault({})
       .describe("The Flink UI and REST API (unauthenticated: they can trigger savepoints and stop jobs)."),
+    logging: z
+      .strictObject({
+        destination: z
+          .enum(LOG_DESTINATIONS)
+          .optional()
+          .describe(
+            "Where container logs go: CloudWatch Logs (EKS), a Loki or OpenSearch `endpoint`, or `none`; default `cloudwatch` on EKS, `none` on an existing cluster.",
+          ),
+        disabledReason: z
+          .string()
+          .min(10)
+          .optional()
+          .describe("Production only: why logs are not shipped (required for `destination: none` there)."),
+        retentionDays: z
+          .union(LOG_RETENTION_DAYS.map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>])
+          .default(d.logRetentionDays)
+          .describe(
+            "CloudWatch Logs retention of every log group (a value CloudWatch accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365…).",
+          ),
+        endpoint: z
+          .strictObject({
+            host: z
+              .string()
+              .regex(/^[a-zA-Z0-9.-]+$/, { error: "must be a host name or IPv4 address" })
+              .describe("Host of the Loki or OpenSearch endpoint."),
+            port: port.default(443).describe("Port."),
+            tls: z.boolean().default(true).describe("TLS (refused off in production)."),
+            cidrs: z
+              .array(cidr)
+              .min(1)
+              .default(["0.0.0.0/0"])
+              .describe("Where the endpoint's addresses are, for the log agent's NetworkPolicy egress."),
+            index: z
+              .string()
+              .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: "must be a lowercase OpenSearch index name" })
+              .default("flink-platform")
+              .describe("OpenSearch: the index."),
+          })
+          .optional()
+          .describe("For `loki` and `opensearch`: the endpoint Fluent Bit ships to."),
+        cpu: cpu.default(0.1).describe("Fluent Bit on every node: cores (requests = limits)."),
+        memory: sizeDefault("200Mi").describe("Fluent Bit on every node: memory (requests = limits)."),
+      })
+      .prefault({})
+      .describe("Container logs: Fluent Bit on every node."),
     policy: z
       .strictObject({
         enforcement: z

@@ -12,3 +12,9 @@ export const POD_SECURITY_REASON_ANNOTATION = "flink-platform/pod-security-reaso
 
 /** On a Service of type LoadBalancer or NodePort: who approved exposing it, and why. */
 export const EXTERNAL_SERVICE_ANNOTATION = "flink-platform/external-access-approved";
+
+/**
+ * On the monitoring Namespace of a production stack whose critical alerts reach no receiver:
+ * why that is acceptable (monitoring.noReceiverReason).
+ */
+export const NO_ALERT_RECEIVER_ANNOTATION = "flink-platform/no-alert-receiver-reason";

@@ -35,6 +35,7 @@ import {
   productionStateProtected,
   productionZookeeperQuorum,
 } from "./production";
+import { productionAlertReceiver } from "./alerting";
 import { PlatformPolicy } from "./model";
 
 export * from "./model";
@@ -69,4 +70,5 @@ export const POLICIES: PlatformPolicy[] = [
   productionStandbyJobManagers,
   productionZookeeperQuorum,
   productionStateProtected,
+  productionAlertReceiver,
 ];

@@ -93,7 +93,8 @@ describe("configuration docs and input", () => {
         stackVariant("prod", (c) => {
           c.flink.jobManager.cpu = "0.5";
           c.namespaces[1].jobs[0].parallelism = "12";
-          c.monitoring = { alerts: { heapUsageRatio: "0.85" }, enabled: "true" };
+          c.monitoring.alerts = { heapUsageRatio: "0.85", throughputDropRatio: "0.4" };
+          c.monitoring.enabled = "true";
         }),
       ),
       [],

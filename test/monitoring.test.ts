@@ -3,11 +3,13 @@ import { renderOperatorChart } from "./charts/flinkOperatorChart";
 import { loadStackDoc, manifest, ofType, one, render, stackVariant, validate } from "./harness";
 import { stringify } from "yaml";
 import { resolveModel } from "../config/model";
-import { flinkAlertRules } from "../components/monitoring/alertRules";
+import { flinkAlertRules, isAlert } from "../components/monitoring/alertRules";
 import { flinkDashboards } from "../components/monitoring/dashboards";
 import { METRIC_CATALOG, metricNamesIn } from "../components/monitoring/metricCatalog";
 import { OPERATOR_POD_LABEL } from "../components/monitoring/podMonitors";
-import { prometheusDuration } from "../components/monitoring/stackValues";
+import { alertmanagerConfig, prometheusDuration } from "../components/monitoring/stackValues";
+import { routeAlert } from "../policies/alerting";
+import { inhibited } from "./alertmanager";
 import { KUBE_PROMETHEUS_STACK } from "../components/versions";
 import { MAIN_CONTAINER } from "../components/flink/podTemplate";
 
@@ -29,7 +31,9 @@ function rulesOf(stack: "dev" | "prod") {
   return flinkAlertRules({
     thresholds: model.monitoring.alerts,
     namespaces: model.namespaces.map((n) => n.name),
-  }).flatMap((g) => g.rules);
+  })
+    .flatMap((g) => g.rules)
+    .filter(isAlert);
 }
 
 const stackText = (stack: "dev" | "prod") => stringify(loadStackDoc(stack));
@@ -55,6 +59,17 @@ describe("alert rules", () => {
       "FlinkHeapPressure",
       "FlinkOperatorDown",
       "FlinkNamespaceQuotaNearlyFull",
+      "FlinkThroughputDropped",
+      "FlinkCpuNearLimit",
+      "FlinkMemoryNearLimit",
+      "FlinkPodRestarting",
+      "FlinkNetworkBuffersExhausted",
+      "FlinkTaskBottleneck",
+      "NodeMemoryPressure",
+      "NodeDiskPressure",
+      "NodeFilesystemAlmostFull",
+      "FlinkOperatorReconcileErrors",
+      "FlinkDeploymentStuck",
     ]) {
       assert.ok(byName.has(alert), `missing alert ${alert}`);
     }
@@ -67,6 +82,10 @@ describe("alert rules", () => {
       assert.ok(r.annotations.summary.length > 10, `${r.alert} summary`);
       assert.ok(r.annotations.runbook.length > 20, `${r.alert} runbook`);
       const d = r.annotations.description;
+      if (/^(kube_node|node_)/.test(r.expr) || /^1 - node_/.test(r.expr)) {
+        assert.match(d, /\$labels\.(node|instance)/, `${r.alert} description names the node`);
+        continue;
+      }
       assert.match(
         d,
         /\$labels\.(namespace|resourcens)|namespace flink-operator/,
@@ -90,12 +109,16 @@ describe("alert rules", () => {
   });
 
   it("link each alert to its runbook section when a runbook URL is configured", () => {
-    const [group] = flinkAlertRules({
+    const alerts = flinkAlertRules({
       thresholds: modelOf("prod").monitoring.alerts,
       namespaces: ["a"],
       runbookBaseUrl: "https://example.com/README.md",
-    });
-    assert.equal(group.rules[0].annotations.runbook_url, "https://example.com/README.md#flinkjobrestarting");
+    })
+      .flatMap((g) => g.rules)
+      .filter(isAlert);
+    const restarting = alerts.find((r) => r.alert === "FlinkJobRestarting")!;
+    assert.equal(restarting.annotations.runbook_url, "https://example.com/README.md#flinkjobrestarting");
+    assert.ok(alerts.every((r) => r.annotations.runbook_url?.endsWith(`#${r.alert.toLowerCase()}`)));
   });
 
   it("read only metrics Flink, the operator, kube-state-metrics or Prometheus export", () => {
@@ -121,9 +144,17 @@ describe("metric name extraction", () => {
 describe("dashboards", () => {
   const dashboards = flinkDashboards();
 
-  it("cover job overview, checkpoints, throughput and backpressure, and JVM memory", () => {
+  it("cover jobs, checkpoints, throughput, JVM, cluster resources per pool, network buffers and the operator", () => {
     const titles = Object.values(dashboards).map((d) => d.title);
-    for (const word of ["Job overview", "Checkpoints", "backpressure", "JVM"]) {
+    for (const word of [
+      "Job overview",
+      "Checkpoints",
+      "backpressure",
+      "JVM",
+      "Cluster resources",
+      "Network buffers",
+      "Operator health",
+    ]) {
       assert.ok(
         titles.some((t) => t.includes(word)),
         `no dashboard about ${word}: ${titles.join(", ")}`,
@@ -283,6 +314,8 @@ describe("monitoring stack", () => {
 
   it("routes alerts to receivers from secret config by severity, with the URL kept secret", async () => {
     const text = stackVariant("prod", (c) => {
+      delete c.pagerdutyRoutingKey;
+      delete c.slackWebhookUrl;
       c.monitoring = {
         receivers: [
           { name: "oncall", type: "pagerduty", secretKey: "pagerdutyKey", severity: "critical" },
@@ -305,9 +338,79 @@ describe("monitoring stack", () => {
       pagerdutyKey: "[secret]",
       slackUrl: "[secret]",
     });
-    const routes = Object.fromEntries(config.route.routes.map((r: any) => [r.receiver, r.matchers]));
-    assert.deepEqual(routes.oncall, ['severity="critical"']);
-    assert.deepEqual(routes["team-chat"], ['severity=~"critical|warning"']);
+    // Delivered as Alertmanager routes them: critical to both, warnings to the chat, Watchdog nowhere.
+    const job = { namespace: "payments", flink_deployment: "fraud-detection", job_name: "fraud" };
+    const to = (labels: Record<string, string>) => routeAlert(config.route, labels).sort();
+    assert.deepEqual(to({ ...job, alertname: "FlinkJobNotRunning", severity: "critical" }), [
+      "oncall",
+      "team-chat",
+    ]);
+    assert.deepEqual(to({ ...job, alertname: "FlinkBackpressured", severity: "warning" }), ["team-chat"]);
+    assert.deepEqual(to({ alertname: "Watchdog", severity: "none" }), ["null"]);
+    // Grouping and repeat intervals come from stack config.
+    assert.deepEqual(config.route.group_by, ["alertname", "namespace", "flink_deployment", "job_name"]);
+    const repeat = Object.fromEntries(
+      config.route.routes
+        .filter((r: any) => r.repeat_interval)
+        .map((r: any) => [r.matchers[0], r.repeat_interval]),
+    );
+    assert.deepEqual(repeat, { 'severity="critical"': "1h", 'severity="warning"': "4h" });
+  });
+
+  it("routing follows monitoring.routing: grouping and repeat intervals per severity", () => {
+    const model = modelOf("prod");
+    const config = alertmanagerConfig(model.monitoring.receivers, {
+      groupBy: ["namespace", "job_name"],
+      groupWait: 10_000,
+      groupInterval: 60_000,
+      repeatInterval: { critical: 900_000, warning: 43_200_000 },
+    });
+    assert.deepEqual(config.route.group_by, ["namespace", "job_name"]);
+    assert.equal(config.route.group_wait, "10s");
+    assert.deepEqual(
+      config.route.routes.slice(1).map((r: any) => r.repeat_interval),
+      ["15m", "12h"],
+    );
+  });
+
+  it("a critical alert mutes only the warnings of its own job (or, cluster-wide, of its FlinkDeployment)", () => {
+    const rules = alertmanagerConfig([], modelOf("prod").monitoring.routing).inhibit_rules;
+    const session = { namespace: "analytics", flink_deployment: "adhoc" };
+    const warn = (alertname: string, labels: Record<string, string>) => ({
+      alertname,
+      severity: "warning",
+      ...labels,
+    });
+    const backpressureA = warn("FlinkBackpressured", { ...session, job_name: "a", task_name: "map" });
+    const backpressureB = warn("FlinkBackpressured", { ...session, job_name: "b", task_name: "map" });
+    const quota = warn("FlinkNamespaceQuotaNearlyFull", { namespace: "analytics", resource: "requests.cpu" });
+    const cpu = warn("FlinkCpuNearLimit", { namespace: "analytics", pod: "adhoc-taskmanager-1-1" });
+    const jobDown = { alertname: "FlinkJobNotRunning", severity: "critical", ...session, job_name: "a" };
+    assert.ok(inhibited(rules, backpressureA, [jobDown]), "the same job's warning is muted");
+    assert.ok(!inhibited(rules, backpressureB, [jobDown]), "another job of the same session cluster is not");
+    const noTaskManagers = { alertname: "FlinkNoTaskManagers", severity: "critical", ...session };
+    assert.ok(inhibited(rules, backpressureB, [noTaskManagers]), "a cluster-wide critical mutes its jobs");
+    // Critical alerts without a job or deployment mute nothing: no namespace-wide silence.
+    for (const critical of [
+      ...([] as Record<string, string>[]),
+      { alertname: "FlinkDeploymentFailed", severity: "critical", resourcens: "analytics" },
+      { alertname: "FlinkOperatorDown", severity: "critical" },
+      { alertname: "FlinkPodRestarting", severity: "critical", namespace: "analytics", pod: "x" },
+      noTaskManagers,
+      jobDown,
+    ]) {
+      for (const target of [quota, cpu]) {
+        assert.ok(!inhibited(rules, target, [critical]), `${critical.alertname} mutes ${target.alertname}`);
+      }
+    }
+    assert.ok(
+      !inhibited(
+        rules,
+        warn("FlinkBackpressured", { namespace: "payments", flink_deployment: "adhoc", job_name: "a" }),
+        [jobDown],
+      ),
+      "the same names in another namespace",
+    );
   });
 
   it("is left out entirely when monitoring is disabled", async () => {

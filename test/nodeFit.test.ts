@@ -19,7 +19,7 @@ describe("node fit", () => {
     );
     assert.deepEqual(problems, [
       "flink-platform:monitoring.prometheus: StatefulSet/prometheus (2050m cpu, 8256Mi) does not fit one system node: " +
-        "a m6i.large node offers 1750m cpu and 6993Mi to pods (allocatable less DaemonSets); use a larger type in " +
+        "a m6i.large node offers 1600m cpu and 6729Mi to pods (allocatable less DaemonSets); use a larger type in " +
         "cluster.nodeGroups.system.instanceTypes or a smaller pod",
     ]);
   });

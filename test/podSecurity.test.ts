@@ -7,11 +7,22 @@ import { strict as assert } from "assert";
 import { stringify } from "yaml";
 import { loadStackDoc, render } from "./harness";
 import { podSecurityViolations, PodSecurityLevel } from "../components/kube/podSecurityStandards";
-import { enforcedLevels, stackPods } from "./charts/pods";
+import { enforcedLevels, podSecurityReasons, stackPods } from "./charts/pods";
 import { renderOperatorChart } from "./charts/flinkOperatorChart";
 import { renderKubePrometheusStack } from "./charts/kubePrometheusStackChart";
 
 const stack = (name: "dev" | "prod") => render(stringify(loadStackDoc(name)), name);
+
+/**
+ * What each namespace below restricted is allowed beyond it, as its reason annotation says:
+ * node-exporter the host's namespaces and paths; Fluent Bit host paths, read as root.
+ */
+const HOST_ACCESS: Record<string, RegExp[]> = {
+  "node-exporter": [/^host(Network|PID): host namespaces/, /hostPath volumes are not allowed/],
+  logging: [/hostPath volumes are not allowed/, /runAsNonRoot must be true/],
+};
+/** The namespaces below restricted: node-exporter everywhere, the log agent where logs are shipped. */
+const HOST_NAMESPACES = { dev: ["node-exporter"], prod: ["logging", "node-exporter"] };
 
 describe("Pod Security admission", () => {
   for (const name of ["dev", "prod"] as const) {
@@ -43,9 +54,28 @@ describe("Pod Security admission", () => {
       }
     });
 
-    it(`${name}: every namespace the platform creates enforces restricted`, async () => {
+    it(`${name}: every namespace enforces restricted, or says why not and needs no more than host access`, async () => {
       const { resources } = await stack(name);
-      for (const [ns, level] of enforcedLevels(resources)) assert.equal(level, "restricted", ns);
+      const reasons = podSecurityReasons(resources);
+      const pods = stackPods(resources);
+      for (const [ns, level] of enforcedLevels(resources)) {
+        if (level === "restricted") continue;
+        assert.ok(reasons.get(ns), `${ns} enforces ${level} without a reason`);
+        // The reason is the whole story: what these pods need beyond restricted is host access,
+        // and nothing else (non-root, no escalation, no capabilities, RuntimeDefault seccomp).
+        const here = pods.filter((p) => p.namespace === ns);
+        assert.ok(here.length > 0, `${ns} runs pods`);
+        for (const pod of here) {
+          const extra = podSecurityViolations(pod.spec, "restricted").filter(
+            (v) => !(HOST_ACCESS[ns] ?? []).some((re) => re.test(v)),
+          );
+          assert.deepEqual(extra, [], `${pod.owner} in ${ns} needs more than host access`);
+        }
+      }
+      assert.deepEqual(
+        [...enforcedLevels(resources)].filter(([, l]) => l !== "restricted").map(([ns]) => ns),
+        HOST_NAMESPACES[name],
+      );
     });
   }
 

@@ -188,6 +188,39 @@ const zookeeper = (replicas: number) =>
     spec: { replicas },
   });
 
+/** kube-prometheus-stack with this Alertmanager routing, and its namespace. */
+const alerting = (
+  route: object,
+  receivers: object[],
+  reason?: string,
+  enabled = true,
+  ns = reason ? "sandbox-monitoring" : "monitoring",
+): PolicyResource[] => [
+  {
+    type: "kubernetes:helm.sh/v3:Release",
+    name: `kps-${ns}`,
+    props: {
+      chart: "kube-prometheus-stack",
+      namespace: ns,
+      values: { alertmanager: { enabled, config: { route, receivers } } },
+    },
+  },
+  k8s("Namespace", {
+    metadata: {
+      name: ns,
+      annotations: reason ? { "flink-platform/no-alert-receiver-reason": reason } : {},
+    },
+  }),
+];
+const pager = { name: "oncall", pagerduty_configs: [{ routing_key_file: "/etc/key" }] };
+const critical = (receiver: string) => ({
+  receiver: "null",
+  routes: [
+    { receiver: "null", matchers: ['alertname="Watchdog"'] },
+    { receiver: "null", matchers: ['severity="critical"'], routes: [{ receiver, continue: true }] },
+  ],
+});
+
 interface Fixture {
   compliant: PolicyResource[];
   /** One violating set per property the policy claims. */
@@ -570,6 +603,27 @@ const FIXTURES: Record<string, Fixture> = {
   "production-zookeeper-quorum": {
     compliant: [zookeeper(3)],
     violating: { even: [zookeeper(2)], "one member": [zookeeper(1)] },
+  },
+  "production-alert-receiver": {
+    compliant: [
+      ...alerting(critical("oncall"), [{ name: "null" }, pager]),
+      ...alerting({ receiver: "null" }, [{ name: "null" }], "a sandbox account nobody is on call for"),
+    ],
+    violating: {
+      "every alert to the null receiver": alerting({ receiver: "null" }, [{ name: "null" }]),
+      "a receiver without an integration": alerting(critical("oncall"), [
+        { name: "null" },
+        { name: "oncall" },
+      ]),
+      "the pager only gets warnings": alerting(
+        {
+          receiver: "null",
+          routes: [{ receiver: "oncall", matchers: ['severity="warning"'] }],
+        },
+        [{ name: "null" }, pager],
+      ),
+      "Alertmanager disabled": alerting(critical("oncall"), [{ name: "null" }, pager], undefined, false),
+    },
   },
   "production-state-protected": {
     compliant: [

@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
 import { execFileSync, spawnSync } from "child_process";
 import {
-  appendFileSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -170,8 +169,9 @@ describe("offline PR diff of two commits (git worktrees, real renders)", functio
       };
       edit("Pulumi.prod.yaml", /- name: sessionization$/m, "- name: sessionization-v2");
       git("commit", "-qam", "rename a stateful job");
-      appendFileSync(
-        join(dir, "Pulumi.prod.yaml"),
+      edit(
+        "Pulumi.prod.yaml",
+        "  flink-platform:monitoring:\n",
         "  flink-platform:monitoring:\n    alerts:\n      restartsPer15m: 9\n",
       );
       git("commit", "-qam", "alert thresholds only");

@@ -219,7 +219,7 @@ describe("PR review: state at risk, restarts and replacements of real renders", 
 
   it("changing only the alert thresholds restarts nothing and replaces nothing", async () => {
     const head = await records(
-      (c) => (c.monitoring = { alerts: { restartsPer15m: 9, heapUsageRatio: 0.8 } }),
+      (c) => (c.monitoring = { ...c.monitoring, alerts: { restartsPer15m: 9, heapUsageRatio: 0.8 } }),
     );
     const changed = head.filter(
       (r) => JSON.stringify(r) !== JSON.stringify(base.find((b) => b.name === r.name && b.type === r.type)),

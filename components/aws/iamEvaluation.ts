@@ -59,9 +59,10 @@ function resourceMatches(st: Statement, resource: string): boolean {
 function principalMatches(st: Statement, principal: string | undefined): boolean {
   if (st.Principal === undefined) return true;
   if (st.Principal === "*") return true;
-  // AWS principals (roles, accounts) and Federated ones (OIDC providers in trust policies).
+  // AWS principals (roles, accounts), Federated ones (OIDC providers in trust policies) and
+  // services (CloudWatch Logs in a key policy).
   const p = st.Principal as Record<string, string | string[]>;
-  const named = [...list(p.AWS), ...list(p.Federated)];
+  const named = [...list(p.AWS), ...list(p.Federated), ...list(p.Service)];
   return named.includes("*") || (principal !== undefined && named.includes(principal));
 }
 

@@ -1,13 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { kmsKeyPolicy } from "./iamPolicies";
+import { kmsKeyPolicy, PolicyDocument } from "./iamPolicies";
 
-/** A customer-managed KMS key with rotation on and the account-administered key policy. */
+type Statement = PolicyDocument["Statement"][number];
+
+/**
+ * A customer-managed KMS key with rotation on and the account-administered key policy, plus any
+ * statements a service needs in the key policy itself (CloudWatch Logs does).
+ */
 export function rotatingKmsKey(
   name: string,
   description: string,
   tags: Record<string, string>,
   opts: pulumi.CustomResourceOptions,
+  serviceStatements: (account: string, partition: string) => Statement[] = () => [],
 ): aws.kms.Key {
   const identity = aws.getCallerIdentityOutput({}, { parent: opts.parent });
   const partition = aws.getPartitionOutput({}, { parent: opts.parent });
@@ -17,9 +23,13 @@ export function rotatingKmsKey(
       description,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: pulumi
-        .all([identity.accountId, partition.partition])
-        .apply(([account, part]) => JSON.stringify(kmsKeyPolicy(account, part))),
+      policy: pulumi.all([identity.accountId, partition.partition]).apply(([account, part]) => {
+        const policy = kmsKeyPolicy(account, part);
+        return JSON.stringify({
+          ...policy,
+          Statement: [...policy.Statement, ...serviceStatements(account, part)],
+        });
+      }),
       tags,
     },
     opts,

@@ -13,7 +13,8 @@ import { Problem, problem } from "../../config/problems";
 import { formatQuantity } from "../../config/units";
 import { INSTANCE_CATALOG } from "../cluster/instanceCatalog";
 import { formatCpu } from "../kube/podSecurity";
-import { EKS_DAEMONSETS, Pool, PodDemand, stackPods } from "./podDemand";
+import { EKS_DAEMONSETS, perNodeOverhead, Pool, PodDemand, stackPods } from "./podDemand";
+import { Requests } from "../kube/resources";
 
 export interface NodeShape {
   instanceType: string;
@@ -39,8 +40,14 @@ export interface PoolFit {
 
 const milli = (cpu: number) => Math.round(cpu * 1000);
 
-/** The smallest node a pool may hand out (by CPU and by memory separately), less DaemonSets. */
-export function nodeShape(group: NodeGroupConfig): NodeShape {
+/**
+ * The smallest node a pool may hand out (by CPU and by memory separately), less what the
+ * DaemonSets on every node request (the EKS add-ons, and node-exporter and Fluent Bit when on).
+ */
+export function nodeShape(
+  group: NodeGroupConfig,
+  daemonSets: Requests & { pods: number } = EKS_DAEMONSETS,
+): NodeShape {
   const smallest = (key: "allocatableCpu" | "allocatableMemoryBytes" | "maxPods") =>
     group.instanceTypes.reduce((a, b) => (INSTANCE_CATALOG[b][key] < INSTANCE_CATALOG[a][key] ? b : a));
   const [cpuType, memType, podType] = [
@@ -50,9 +57,9 @@ export function nodeShape(group: NodeGroupConfig): NodeShape {
   ];
   return {
     instanceType: cpuType === memType ? cpuType : `${cpuType}/${memType}`,
-    cpu: (milli(INSTANCE_CATALOG[cpuType].allocatableCpu) - milli(EKS_DAEMONSETS.cpu)) / 1000,
-    memory: INSTANCE_CATALOG[memType].allocatableMemoryBytes - EKS_DAEMONSETS.memory,
-    pods: INSTANCE_CATALOG[podType].maxPods - EKS_DAEMONSETS.pods,
+    cpu: (milli(INSTANCE_CATALOG[cpuType].allocatableCpu) - milli(daemonSets.cpu)) / 1000,
+    memory: INSTANCE_CATALOG[memType].allocatableMemoryBytes - daemonSets.memory,
+    pods: INSTANCE_CATALOG[podType].maxPods - daemonSets.pods,
     ephemeral: allocatableEphemeral(group.diskSizeGiB),
   };
 }
@@ -147,7 +154,7 @@ export function poolFits(model: PlatformModel): PoolFit[] {
   const groups = model.cluster.nodeGroups;
   const pods = [...stackPods(model), ...upgradeHeadroom(model)];
   return (["system", "flink"] as const).map((pool) => {
-    const node = nodeShape(groups[pool]);
+    const node = nodeShape(groups[pool], perNodeOverhead(model));
     const mine = pods.filter((p) => p.pool === pool);
     return {
       pool,

@@ -6,9 +6,9 @@
 import { FlinkClusterModel, PlatformModel, ProcessSpec } from "../../config/model";
 import { PathSegment } from "../../config/problems";
 import { flinkPodRequests, taskManagersFor } from "../../config/capacity";
-import { Requests, podRequests } from "../kube/resources";
+import { addRequests, Requests, podRequests } from "../kube/resources";
 import { certManagerValues, operatorValues } from "../flink/operator";
-import { kubePrometheusStackValues } from "../monitoring/stackValues";
+import { kubePrometheusStackValues, NODE_EXPORTER_REQUESTS } from "../monitoring/stackValues";
 import { containerResources } from "../kube/podSecurity";
 import { operatorReadsS3 } from "../flink/artifacts";
 import { LB_CONTROLLER_REPLICAS, LB_CONTROLLER_RESOURCES } from "../ingress/loadBalancerController";
@@ -38,6 +38,35 @@ const MiB = 1024 * 1024;
  * aws-ebs-csi-driver chart 2.51 values.yaml node.resources).
  */
 export const EKS_DAEMONSETS: Requests & { pods: number } = { cpu: 0.18, memory: 120 * MiB, pods: 3 };
+
+/**
+ * What every node carries: the EKS add-ons' DaemonSets, node-exporter with monitoring on, and
+ * Fluent Bit when logs are shipped (both tolerate the Flink pool's NoSchedule taint; their
+ * requests come from the same values the charts get).
+ */
+export function nodeDaemonSets(model: PlatformModel): { owner: string; requests: Requests }[] {
+  return [
+    { owner: "EKS add-ons (aws-node, kube-proxy, ebs-csi-node)", requests: EKS_DAEMONSETS },
+    ...(model.monitoring.enabled
+      ? [{ owner: "DaemonSet/node-exporter", requests: NODE_EXPORTER_REQUESTS }]
+      : []),
+    ...(model.logging.destination !== "none"
+      ? [
+          {
+            owner: "DaemonSet/fluent-bit",
+            requests: { cpu: model.logging.cpu, memory: model.logging.memory },
+          },
+        ]
+      : []),
+  ];
+}
+
+/** The per-node total of {@link nodeDaemonSets}, with how many pods they are. */
+export function perNodeOverhead(model: PlatformModel): Requests & { pods: number } {
+  const sets = nodeDaemonSets(model);
+  const total = sets.map((d) => d.requests).reduce(addRequests, { cpu: 0, memory: 0 });
+  return { ...total, pods: EKS_DAEMONSETS.pods + sets.length - 1 };
+}
 
 /**
  * EKS add-on Deployments on the system nodes (they tolerate no taint but CriticalAddonsOnly):

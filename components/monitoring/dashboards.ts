@@ -102,8 +102,185 @@ function dashboard(uid: string, title: string, specs: PanelSpec[]): Dashboard {
   };
 }
 
+const POOL = "label_flink_platform_pool";
+/** A node series joined with its pool (kube_node_labels, from kube-state-metrics' allowlist). */
+const byPool = (expr: string) =>
+  `avg by (${POOL}) ((${expr}) * on (node) group_left (${POOL}) max by (node, ${POOL}) (kube_node_labels))`;
+
 export function flinkDashboards(): Record<string, Dashboard> {
   return {
+    "flink-cluster-resources": dashboard("flink-cluster-resources", "Flink / Cluster resources", [
+      {
+        title: "Node CPU used, per pool",
+        description: "Average busy share of the nodes' CPUs in each node pool (node-exporter).",
+        unit: "percentunit",
+        max: 1,
+        targets: [
+          [
+            byPool('1 - avg by (node) (rate(node_cpu_seconds_total{mode="idle"}[5m]))'),
+            "{{label_flink_platform_pool}}",
+          ],
+        ],
+      },
+      {
+        title: "Node memory used, per pool",
+        description: "Average share of node memory not available to new allocations (node-exporter).",
+        unit: "percentunit",
+        max: 1,
+        targets: [
+          [
+            byPool(
+              "1 - max by (node) (node_memory_MemAvailable_bytes) / max by (node) (node_memory_MemTotal_bytes)",
+            ),
+            "{{label_flink_platform_pool}}",
+          ],
+        ],
+      },
+      {
+        title: "Nodes under pressure, per pool",
+        description:
+          "Nodes whose kubelet reports memory, disk or PID pressure; NodeMemoryPressure and NodeDiskPressure page.",
+        unit: "none",
+        targets: [
+          [
+            `sum by (${POOL}, condition) (kube_node_status_condition{condition=~"MemoryPressure|DiskPressure|PIDPressure", status="true"} * on (node) group_left (${POOL}) max by (node, ${POOL}) (kube_node_labels))`,
+            "{{label_flink_platform_pool}} {{condition}}",
+          ],
+        ],
+      },
+      {
+        title: "Root filesystem used, per node",
+        description: "NodeFilesystemAlmostFull fires above the configured share.",
+        unit: "percentunit",
+        max: 1,
+        targets: [
+          [
+            '1 - node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"}',
+            "{{node}}",
+          ],
+        ],
+      },
+      {
+        title: "Flink containers: CPU used / limit",
+        description: "FlinkCpuNearLimit fires above the configured share.",
+        unit: "percentunit",
+        targets: [
+          [
+            `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${NS}, container="flink-main-container"}[5m])) / sum by (namespace, pod) (kube_pod_container_resource_limits{${NS}, container="flink-main-container", resource="cpu"})`,
+            "{{pod}}",
+          ],
+        ],
+      },
+      {
+        title: "Flink containers: working set / memory limit",
+        description:
+          "Heap, managed, network and native memory together; FlinkMemoryNearLimit fires above the configured share.",
+        unit: "percentunit",
+        targets: [
+          [
+            `sum by (namespace, pod) (container_memory_working_set_bytes{${NS}, container="flink-main-container"}) / sum by (namespace, pod) (kube_pod_container_resource_limits{${NS}, container="flink-main-container", resource="memory"})`,
+            "{{pod}}",
+          ],
+        ],
+      },
+    ]),
+    "flink-network-buffers": dashboard("flink-network-buffers", "Flink / Network buffers", [
+      {
+        title: "TaskManager network memory used",
+        description:
+          "Used / total network memory segments per TaskManager; FlinkNetworkBuffersExhausted fires above the threshold.",
+        unit: "percentunit",
+        max: 1,
+        targets: [
+          [
+            `flink_taskmanager_Status_Shuffle_Netty_UsedMemorySegments{${DEP}} / flink_taskmanager_Status_Shuffle_Netty_TotalMemorySegments{${DEP}}`,
+            "{{flink_deployment}} {{pod}}",
+          ],
+        ],
+      },
+      {
+        title: "Input buffer pool usage (worst subtask)",
+        description: "Full input buffers: the task cannot keep up with what arrives.",
+        unit: "percentunit",
+        max: 1,
+        targets: [
+          [
+            `max by (job_name, task_name) (flink_taskmanager_job_task_Shuffle_Netty_Input_Buffers_inPoolUsage{${JOB}})`,
+            "{{job_name}} / {{task_name}}",
+          ],
+        ],
+      },
+      {
+        title: "Output buffer pool usage (worst subtask)",
+        description: "Full output buffers: the task is backpressured by the one downstream.",
+        unit: "percentunit",
+        max: 1,
+        targets: [
+          [
+            `max by (job_name, task_name) (flink_taskmanager_job_task_Shuffle_Netty_Output_Buffers_outPoolUsage{${JOB}})`,
+            "{{job_name}} / {{task_name}}",
+          ],
+        ],
+      },
+      {
+        title: "Backpressured time (ms/s, worst subtask)",
+        description:
+          "The bottleneck is the task with full input and free output buffers (FlinkTaskBottleneck).",
+        unit: "ms",
+        max: 1000,
+        targets: [
+          [
+            `max by (job_name, task_name) (flink_taskmanager_job_task_backPressuredTimeMsPerSecond{${JOB}})`,
+            "{{job_name}} / {{task_name}}",
+          ],
+        ],
+      },
+    ]),
+    "flink-operator-health": dashboard("flink-operator-health", "Flink / Operator health", [
+      {
+        title: "Reconciliations per second",
+        description: "How often the operator reconciles each namespace's resources.",
+        unit: "ops",
+        targets: [
+          [
+            'sum by (resourcens) (rate(flink_k8soperator_namespace_resource_JOSDK_Reconciliation_Count{resourcens=~"$namespace"}[5m]))',
+            "{{resourcens}}",
+          ],
+        ],
+      },
+      {
+        title: "Failed reconciliations (15 min)",
+        description: "Per resource; FlinkOperatorReconcileErrors fires while they keep failing.",
+        unit: "none",
+        targets: [
+          [
+            'sum by (resourcens, resourcename) (increase(flink_k8soperator_namespace_resource_JOSDK_Reconciliation_failed_Count{resourcens=~"$namespace"}[15m]))',
+            "{{resourcens}}/{{resourcename}}",
+          ],
+        ],
+      },
+      {
+        title: "Resources per lifecycle state",
+        description:
+          "STABLE is the goal; FlinkDeploymentStuck fires when one stays CREATED, UPGRADING, DEPLOYED or ROLLING_BACK.",
+        unit: "none",
+        targets: [
+          ["STABLE", "FAILED", "SUSPENDED", "CREATED", "UPGRADING", "DEPLOYED", "ROLLING_BACK"].map(
+            (state): [string, string] => [
+              `sum by (resourcens) (flink_k8soperator_namespace_Lifecycle_State_${state}_Count{resourcens=~"$namespace"})`,
+              `{{resourcens}} ${state}`,
+            ],
+          ),
+        ].flat(),
+      },
+      {
+        title: "Operator up",
+        description: "Scrape success of every operator pod; FlinkOperatorDown fires when none answers.",
+        unit: "none",
+        type: "stat",
+        targets: [['sum(up{namespace="flink-operator"})', "pods up"]],
+      },
+    ]),
     "flink-job-overview": dashboard("flink-job-overview", "Flink / Job overview", [
       {
         title: "Jobs running",

@@ -6,7 +6,14 @@
  * Flink's Prometheus reporter names a metric `flink_` + logical scope + `_` + name, with the
  * scope variables (host, tm_id, job_name, task_name, subtask_index…) as labels.
  */
-export type MetricSource = "flink" | "flink-operator" | "kube-state-metrics" | "prometheus";
+export type MetricSource =
+  | "flink"
+  | "flink-operator"
+  | "kube-state-metrics"
+  | "cadvisor"
+  | "node-exporter"
+  | "prometheus"
+  | "recording-rule";
 
 export const METRIC_CATALOG: Record<string, MetricSource> = {
   // JobManager scope.
@@ -37,6 +44,14 @@ export const METRIC_CATALOG: Record<string, MetricSource> = {
   flink_taskmanager_Status_JVM_CPU_Load: "flink",
   flink_taskmanager_Status_Flink_Memory_Managed_Used: "flink",
   flink_taskmanager_Status_Flink_Memory_Managed_Total: "flink",
+  // Network memory of a TaskManager (Status.Shuffle.Netty; flink-runtime NettyShuffleMetricFactory,
+  // the same names in release-1.20.4 and release-2.2.1: registerShuffleMetrics under the Status group).
+  flink_taskmanager_Status_Shuffle_Netty_UsedMemorySegments: "flink",
+  flink_taskmanager_Status_Shuffle_Netty_TotalMemorySegments: "flink",
+  flink_taskmanager_Status_Shuffle_Netty_AvailableMemorySegments: "flink",
+  // Per task: Shuffle.Netty.{Input,Output}.Buffers.{inPoolUsage,outPoolUsage} (same file, 1.19 to 2.2).
+  flink_taskmanager_job_task_Shuffle_Netty_Input_Buffers_inPoolUsage: "flink",
+  flink_taskmanager_job_task_Shuffle_Netty_Output_Buffers_outPoolUsage: "flink",
   // Task scope (task_name, subtask_index labels).
   flink_taskmanager_job_task_backPressuredTimeMsPerSecond: "flink",
   flink_taskmanager_job_task_busyTimeMsPerSecond: "flink",
@@ -47,10 +62,36 @@ export const METRIC_CATALOG: Record<string, MetricSource> = {
   flink_k8soperator_namespace_Lifecycle_State_FAILED_Count: "flink-operator",
   flink_k8soperator_namespace_Lifecycle_State_STABLE_Count: "flink-operator",
   flink_k8soperator_namespace_Count: "flink-operator",
+  // Every ResourceLifecycleState gets a Count gauge per namespace (LifecycleMetrics.java, release-1.15.0).
+  flink_k8soperator_namespace_Lifecycle_State_CREATED_Count: "flink-operator",
+  flink_k8soperator_namespace_Lifecycle_State_UPGRADING_Count: "flink-operator",
+  flink_k8soperator_namespace_Lifecycle_State_DEPLOYED_Count: "flink-operator",
+  flink_k8soperator_namespace_Lifecycle_State_ROLLING_BACK_Count: "flink-operator",
+  flink_k8soperator_namespace_Lifecycle_State_SUSPENDED_Count: "flink-operator",
+  flink_k8soperator_namespace_Lifecycle_State_ROLLED_BACK_Count: "flink-operator",
+  // JOSDK counters per resource (OperatorJosdkMetrics.java, release-1.15.0; josdk.metrics.enabled defaults to true).
+  flink_k8soperator_namespace_resource_JOSDK_Reconciliation_Count: "flink-operator",
+  flink_k8soperator_namespace_resource_JOSDK_Reconciliation_failed_Count: "flink-operator",
   // kube-state-metrics (shipped and scraped by kube-prometheus-stack).
   kube_resourcequota: "kube-state-metrics",
+  kube_pod_container_resource_limits: "kube-state-metrics",
+  kube_pod_container_status_restarts_total: "kube-state-metrics",
+  kube_node_status_condition: "kube-state-metrics",
+  // With metricLabelsAllowlist nodes=[flink-platform/pool]: label_flink_platform_pool (stackValues.ts).
+  kube_node_labels: "kube-state-metrics",
+  // The kubelet's cAdvisor endpoint (kube-prometheus-stack's kubelet ServiceMonitor keeps these two).
+  container_cpu_usage_seconds_total: "cadvisor",
+  container_memory_working_set_bytes: "cadvisor",
+  // node-exporter on every node (its ServiceMonitor adds the node name as `node`).
+  node_cpu_seconds_total: "node-exporter",
+  node_memory_MemAvailable_bytes: "node-exporter",
+  node_memory_MemTotal_bytes: "node-exporter",
+  node_filesystem_avail_bytes: "node-exporter",
+  node_filesystem_size_bytes: "node-exporter",
   // Prometheus itself: one series per scrape target.
   up: "prometheus",
+  // The platform's own recording rules (alertRules.ts).
+  "flink_platform:job_records_in:rate": "recording-rule",
 };
 
 /** PromQL functions, keywords and aggregation words that look like identifiers. */

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { PlatformModel } from "../../config/model";
+import { NO_ALERT_RECEIVER_ANNOTATION, POD_SECURITY_REASON_ANNOTATION } from "../../policies/annotations";
 import { KUBE_PROMETHEUS_STACK } from "../versions";
 import { Placement } from "../kube/placement";
 import { flinkAlertRules } from "./alertRules";
@@ -13,11 +14,14 @@ import {
   DASHBOARD_LABEL,
   GRAFANA_ADMIN_SECRET,
   kubePrometheusStackValues,
+  NODE_EXPORTER_NAMESPACE,
   prometheusDuration,
   RECEIVER_SECRET,
 } from "./stackValues";
 
 export const MONITORING_NAMESPACE = "monitoring";
+export const NODE_EXPORTER_POD_SECURITY_REASON =
+  "node-exporter reads node metrics from the host: hostNetwork, hostPID and read-only hostPath mounts of /, /proc and /sys (prometheus-node-exporter 4.49.1); it runs as nobody, without capabilities";
 
 export interface MonitoringArgs {
   config: PlatformModel["monitoring"];
@@ -60,18 +64,46 @@ export class Monitoring extends pulumi.ComponentResource {
             "pod-security.kubernetes.io/enforce": "restricted",
             "pod-security.kubernetes.io/warn": "restricted",
           },
+          // The production policy production-alert-receiver reads why alerts may go nowhere.
+          ...(c.noReceiverReason
+            ? { annotations: { [NO_ALERT_RECEIVER_ANNOTATION]: c.noReceiverReason } }
+            : {}),
+        },
+      },
+      k8sOpts,
+    );
+    // node-exporter reads the host (hostNetwork, hostPID, hostPath /, /proc, /sys: chart 4.49.1
+    // defaults), which only "privileged" admits; nothing else runs in this namespace.
+    const nodeExporterNamespace = new k8s.core.v1.Namespace(
+      `${name}-node-exporter-ns`,
+      {
+        metadata: {
+          name: NODE_EXPORTER_NAMESPACE,
+          labels: {
+            ...PLATFORM_LABEL,
+            "pod-security.kubernetes.io/enforce": "privileged",
+            "pod-security.kubernetes.io/warn": "privileged",
+          },
+          annotations: { [POD_SECURITY_REASON_ANNOTATION]: NODE_EXPORTER_POD_SECURITY_REASON },
         },
       },
       k8sOpts,
     );
     const inNs = { ...k8sOpts, dependsOn: [namespace] };
-    for (const policy of monitoringNetworkPolicies({
+    const policies = monitoringNetworkPolicies({
       namespace: MONITORING_NAMESPACE,
+      nodeExporterNamespace: NODE_EXPORTER_NAMESPACE,
       flinkNamespaces: args.namespaces,
       receivers: c.receivers.length > 0,
       network: args.network,
-    })) {
-      new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policy.metadata.name}`, policy, inNs);
+    });
+    for (const policy of policies) {
+      const ns = policy.metadata.namespace === NODE_EXPORTER_NAMESPACE ? nodeExporterNamespace : namespace;
+      const prefix = ns === namespace ? "netpol" : "node-exporter-netpol";
+      new k8s.networking.v1.NetworkPolicy(`${name}-${prefix}-${policy.metadata.name}`, policy, {
+        ...k8sOpts,
+        dependsOn: [ns],
+      });
     }
 
     const password = new random.RandomPassword(
@@ -99,7 +131,7 @@ export class Monitoring extends pulumi.ComponentResource {
       "admin-password": this.grafanaAdminPassword,
     });
 
-    const stackDependsOn: pulumi.Resource[] = [namespace, adminSecret];
+    const stackDependsOn: pulumi.Resource[] = [namespace, nodeExporterNamespace, adminSecret];
     if (c.receivers.length > 0) {
       const receiverUrls = Object.fromEntries(
         c.receivers.map((r) => [r.secretKey, args.secrets[r.secretKey]]),

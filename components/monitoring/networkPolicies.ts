@@ -20,6 +20,7 @@ import {
 } from "../kube/networkPolicy";
 import { METRICS_PORT } from "../flink/flinkConfig";
 import { OPERATOR_METRICS_PORT, OPERATOR_NAMESPACE } from "../flink/operator";
+import { NODE_EXPORTER_PORT } from "./stackValues";
 
 /** Pod labels set by prometheus-operator (pkg/prometheus/server/operator.go, pkg/alertmanager/operator.go at v0.86.2). */
 export const PROMETHEUS_PODS = { "app.kubernetes.io/name": "prometheus", prometheus: "kps-prometheus" };
@@ -31,6 +32,8 @@ export const ALERTMANAGER_PODS = {
 export const PROMETHEUS_OPERATOR_PODS = { app: "kube-prometheus-stack-operator" };
 export const GRAFANA_PODS = { "app.kubernetes.io/name": "grafana" };
 export const KUBE_STATE_METRICS_PODS = { "app.kubernetes.io/name": "kube-state-metrics" };
+/** prometheus-node-exporter 4.49.1 _helpers.tpl selectorLabels (its name is the chart's). */
+export const NODE_EXPORTER_PODS = { "app.kubernetes.io/name": "prometheus-node-exporter" };
 
 /** Container ports (prometheus-operator v0.86.2; the chart's `http-web` names). */
 export const PROMETHEUS_PORT = 9090;
@@ -48,6 +51,8 @@ export const COREDNS_METRICS_PORT = 9153;
 
 export interface MonitoringNetworkInput {
   namespace: string;
+  /** node-exporter's namespace: on the host network, so its policies only say what it needs. */
+  nodeExporterNamespace: string;
   /** Team namespaces whose Flink pods Prometheus scrapes. */
   flinkNamespaces: string[];
   /** Alertmanager sends to receivers (Slack, PagerDuty, webhooks) over HTTPS. */
@@ -101,8 +106,8 @@ export function monitoringNetworkPolicies(input: MonitoringNetworkInput): Networ
           to: [{ ...inNamespace("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
           ports: [tcp(COREDNS_METRICS_PORT)],
         },
-        // Kubelet and cAdvisor on every node.
-        { to: hostPeers(input.network), ports: [tcp(KUBELET_PORT)] },
+        // Kubelet and cAdvisor on every node, and node-exporter on every node's address (hostNetwork).
+        { to: hostPeers(input.network), ports: [tcp(KUBELET_PORT), tcp(NODE_EXPORTER_PORT)] },
       ],
     }),
     policy("alertmanager", {
@@ -150,5 +155,22 @@ export function monitoringNetworkPolicies(input: MonitoringNetworkInput): Networ
       ],
     }),
   ];
-  return policies;
+  // Host-network pods are outside NetworkPolicy's reach (their traffic is the node's), so these
+  // document intent and keep the namespace default-deny for anything else ever scheduled there.
+  const ne = (name: string, spec: NetworkPolicySpec) =>
+    networkPolicy(input.nodeExporterNamespace, name, spec);
+  return [
+    ...policies,
+    ne("default-deny", DEFAULT_DENY),
+    ne("node-exporter", {
+      podSelector: { matchLabels: NODE_EXPORTER_PODS },
+      policyTypes: ["Ingress"],
+      ingress: [
+        {
+          from: [{ ...inNamespace(input.namespace), podSelector: { matchLabels: PROMETHEUS_PODS } }],
+          ports: [tcp(NODE_EXPORTER_PORT)],
+        },
+      ],
+    }),
+  ];
 }

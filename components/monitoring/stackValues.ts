@@ -18,6 +18,14 @@ export const DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
+/** node-exporter's own namespace (Pod Security privileged: it reads the host). */
+export const NODE_EXPORTER_NAMESPACE = "node-exporter";
+/** Its listen port on every node's address (chart service.port; hostNetwork). */
+export const NODE_EXPORTER_PORT = 9100;
+export const NODE_EXPORTER_REQUESTS = { cpu: 0.05, memory: 64 * MiB };
+/** The node label naming each EKS node group (components/cluster/eksCluster.ts). */
+const POOL_LABEL = "flink-platform/pool";
+
 /** Milliseconds as a Prometheus duration in the largest exact unit: 1296000000 → "15d". */
 export function prometheusDuration(ms: number): string {
   const units: [string, number][] = [
@@ -34,11 +42,6 @@ export function prometheusDuration(ms: number): string {
 export const RECEIVER_SECRET = "alertmanager-receivers";
 const RECEIVER_SECRET_DIR = `/etc/alertmanager/secrets/${RECEIVER_SECRET}`;
 
-/** Which severities each receiver gets: a "warning" receiver also gets critical alerts. */
-function severityMatcher(r: Receiver): string {
-  return r.severity === "critical" ? 'severity="critical"' : 'severity=~"critical|warning"';
-}
-
 function receiverConfig(r: Receiver) {
   const file = `${RECEIVER_SECRET_DIR}/${r.secretKey}`;
   switch (r.type) {
@@ -52,31 +55,51 @@ function receiverConfig(r: Receiver) {
 }
 
 /**
- * Alertmanager routing: every alert grouped per namespace and deployment, each receiver
- * gets the severities it asked for, warnings are muted while a critical alert fires for the
- * same deployment, and the chart's always-firing Watchdog goes nowhere. The config holds no
- * secret (receivers read their URL or key from the mounted Secret), so a preview diff shows
- * every routing change in the clear.
+ * Alertmanager routing: alerts grouped by the configured labels, one route per severity with its
+ * repeat interval, under which every receiver that asked for the severity gets it (a `warning`
+ * receiver gets critical alerts too), and the chart's always-firing Watchdog goes nowhere. The
+ * config holds no secret (receivers read their URL or key from the mounted Secret), so a preview
+ * diff shows every routing change in the clear.
+ *
+ * Inhibition (alertmanager v0.28 inhibit/inhibit.go): a target is muted when a firing source
+ * matches and every `equal` label has the same value on both, a label missing on both counting
+ * as equal (empty). So each rule demands the labels it compares: a critical alert of a job mutes
+ * only that job's warnings; a critical alert of a whole FlinkDeployment (no job_name: no
+ * TaskManagers) mutes the warnings of its jobs; an alert without those labels mutes nothing.
  */
-export function alertmanagerConfig(receivers: Receiver[]) {
+export function alertmanagerConfig(receivers: Receiver[], routing: MonitoringConfig["routing"]) {
+  const severityRoute = (severity: "critical" | "warning", repeat: number) => ({
+    receiver: "null",
+    matchers: [`severity="${severity}"`],
+    repeat_interval: prometheusDuration(repeat),
+    routes: receivers
+      .filter((r) => severity === "critical" || r.severity === "warning")
+      .map((r) => ({ receiver: r.name, continue: true })),
+  });
   return {
     global: { resolve_timeout: "5m" },
     route: {
       receiver: "null",
-      group_by: ["alertname", "namespace", "flink_deployment", "job_name"],
-      group_wait: "30s",
-      group_interval: "5m",
-      repeat_interval: "4h",
+      group_by: routing.groupBy,
+      group_wait: prometheusDuration(routing.groupWait),
+      group_interval: prometheusDuration(routing.groupInterval),
+      repeat_interval: prometheusDuration(routing.repeatInterval.warning),
       routes: [
         { receiver: "null", matchers: ['alertname=~"Watchdog|InfoInhibitor"'] },
-        ...receivers.map((r) => ({ receiver: r.name, matchers: [severityMatcher(r)], continue: true })),
+        severityRoute("critical", routing.repeatInterval.critical),
+        severityRoute("warning", routing.repeatInterval.warning),
       ],
     },
     receivers: [{ name: "null" }, ...receivers.map(receiverConfig)],
     inhibit_rules: [
       {
-        source_matchers: ['severity="critical"'],
-        target_matchers: ['severity="warning"'],
+        source_matchers: ['severity="critical"', 'flink_deployment=~".+"', 'job_name=~".+"'],
+        target_matchers: ['severity="warning"', 'flink_deployment=~".+"', 'job_name=~".+"'],
+        equal: ["namespace", "flink_deployment", "job_name"],
+      },
+      {
+        source_matchers: ['severity="critical"', 'flink_deployment=~".+"', 'job_name=""'],
+        target_matchers: ['severity="warning"', 'flink_deployment=~".+"'],
         equal: ["namespace", "flink_deployment"],
       },
     ],
@@ -111,8 +134,33 @@ export function kubePrometheusStackValues(input: StackValuesInput) {
     kubeScheduler: { enabled: false },
     kubeEtcd: { enabled: false },
     kubeProxy: { enabled: false },
-    // node-exporter needs host networking and host paths, which the namespace's Pod Security level refuses.
-    nodeExporter: { enabled: false },
+    // node-exporter reads the host's /proc, /sys and / through hostPath volumes on the host's network
+    // and PID namespaces (prometheus-node-exporter 4.49.1 values.yaml hostNetwork, hostPID,
+    // hostRootFsMount; templates/daemonset.yaml volumes): no restricted or baseline namespace admits
+    // it, so the subchart deploys into its own privileged namespace (namespaceOverride).
+    nodeExporter: { enabled: true },
+    "prometheus-node-exporter": {
+      namespaceOverride: NODE_EXPORTER_NAMESPACE,
+      fullnameOverride: "node-exporter",
+      resources: containerResources(NODE_EXPORTER_REQUESTS.cpu, NODE_EXPORTER_REQUESTS.memory),
+      // The chart's pod context (non-root 65534) with the runtime's seccomp profile; the container
+      // needs no capability and never escalates. Its default toleration (NoSchedule, Exists) lets
+      // it onto the tainted Flink nodes too.
+      securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+      containerSecurityContext: {
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+      },
+      // Node series carry the node's name, so dashboards join them with kube_node_labels (pools).
+      prometheus: {
+        monitor: {
+          relabelings: [
+            { sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "node", action: "replace" },
+          ],
+        },
+      },
+    },
     prometheusOperator: {
       resources: containerResources(0.2, 256 * MiB),
       ...placement,
@@ -141,7 +189,7 @@ export function kubePrometheusStackValues(input: StackValuesInput) {
       },
     },
     alertmanager: {
-      config: alertmanagerConfig(c.receivers),
+      config: alertmanagerConfig(c.receivers, c.routing),
       alertmanagerSpec: {
         ...(c.receivers.length > 0 ? { secrets: [RECEIVER_SECRET] } : {}),
         replicas: c.replicas,
@@ -178,6 +226,8 @@ export function kubePrometheusStackValues(input: StackValuesInput) {
     },
     "kube-state-metrics": {
       fullnameOverride: "kube-state-metrics",
+      // kube_node_labels{label_flink_platform_pool}: the dashboards' per-pool views (chart 6.4.1 values.yaml).
+      metricLabelsAllowlist: [`nodes=[${POOL_LABEL}]`],
       resources: containerResources(0.1, 256 * MiB),
       ...placement,
     },

@@ -13,6 +13,8 @@ import { Governance } from "../governance/governance";
 import { HighAvailability } from "../ha/highAvailability";
 import { Monitoring, MONITORING_NAMESPACE } from "../monitoring/monitoring";
 import { Storage } from "../storage/storage";
+import { Logging } from "../logging/logging";
+import { shippedNamespaces } from "../logging/fluentBit";
 
 /**
  * The whole Flink platform for one environment: cluster, governance (namespaces and
@@ -167,6 +169,14 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         { parent: this },
       );
       this.grafanaAdminPassword = monitoring.grafanaAdminPassword;
+    }
+
+    if (model.logging.destination !== "none") {
+      new Logging(
+        `${name}-logging`,
+        { model, namespaces: shippedNamespaces(model), network, provider, oidc, tags },
+        { parent: this, ...(awsProvider ? { providers: { aws: awsProvider } } : {}) },
+      );
     }
 
     this.stateBuckets = storage.buckets;

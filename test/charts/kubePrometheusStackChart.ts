@@ -115,7 +115,9 @@ export const KUBE_PROMETHEUS_STACK_DEFAULTS: Values = {
     containerSecurityContext: { readOnlyRootFilesystem: true },
     hostNetwork: true,
     hostPID: true,
+    hostRootFsMount: { enabled: true },
     resources: {},
+    nodeSelector: { "kubernetes.io/os": "linux" },
     tolerations: [{ effect: "NoSchedule", operator: "Exists" }],
   },
 };
@@ -252,14 +254,16 @@ export function renderKubePrometheusStack(overrides: Values, namespace: string):
         hostNetwork: ne.hostNetwork,
         hostPID: ne.hostPID,
         securityContext: ne.securityContext,
+        nodeSelector: ne.nodeSelector,
         tolerations: ne.tolerations,
         containers: [
           { name: "node-exporter", securityContext: ne.containerSecurityContext, resources: ne.resources },
         ],
-        // templates/daemonset.yaml: /proc and /sys are always host paths.
+        // templates/daemonset.yaml: /proc and /sys are always host paths, / with hostRootFsMount.
         volumes: [
           { name: "proc", hostPath: { path: "/proc" } },
           { name: "sys", hostPath: { path: "/sys" } },
+          ...(ne.hostRootFsMount.enabled ? [{ name: "root", hostPath: { path: "/" } }] : []),
         ],
       },
     });

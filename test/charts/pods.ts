@@ -9,6 +9,7 @@ import { renderOperatorChart } from "./flinkOperatorChart";
 import { renderCertManagerChart } from "./certManagerChart";
 import { renderKubePrometheusStack } from "./kubePrometheusStackChart";
 import { renderLoadBalancerControllerChart } from "./awsLoadBalancerControllerChart";
+import { renderFluentBitChart } from "./fluentBitChart";
 
 const HELM = "kubernetes:helm.sh/v3:Release";
 
@@ -62,6 +63,8 @@ function releasePods(r: RecordedResource): RenderedPod[] {
       return renderKubePrometheusStack(i.values, i.namespace);
     case "aws-load-balancer-controller":
       return renderLoadBalancerControllerChart(i.values, i.namespace);
+    case "aws-for-fluent-bit":
+      return [renderFluentBitChart(i.values, i.namespace).pod];
     default:
       throw new Error(`no chart model for ${i.chart}: add one under test/charts/`);
   }
@@ -80,5 +83,15 @@ export function enforcedLevels(resources: RecordedResource[]): Map<string, strin
       .map((r) => r.inputs as any)
       .filter((m) => m?.kind === "Namespace")
       .map((m) => [m.metadata.name, m.metadata.labels?.["pod-security.kubernetes.io/enforce"]]),
+  );
+}
+
+/** `flink-platform/pod-security-reason` of every Namespace the stack creates. */
+export function podSecurityReasons(resources: RecordedResource[]): Map<string, string | undefined> {
+  return new Map(
+    resources
+      .map((r) => r.inputs as any)
+      .filter((m) => m?.kind === "Namespace")
+      .map((m) => [m.metadata.name, m.metadata.annotations?.["flink-platform/pod-security-reason"]]),
   );
 }

@@ -45,6 +45,11 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
       const host = String(inputs.url).replace(/^https:\/\//, "");
       return { id: host, state: { arn: `arn:aws:iam::${account}:oidc-provider/${host}` } };
     }
+    case "aws:cloudwatch/logGroup:LogGroup": {
+      // The provider's arn has no trailing ":*" (aws_cloudwatch_log_group arn attribute).
+      const group = String(inputs.name);
+      return { id: group, state: { arn: `arn:aws:logs:${region}:${account}:log-group:${group}` } };
+    }
     case "aws:ec2/launchTemplate:LaunchTemplate":
       return { id: `lt-${h.slice(0, 17)}`, state: { latestVersion: 1 } };
     case "random:index/randomPassword:RandomPassword":
