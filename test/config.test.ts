@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { problemsOf, render, stackVariant } from "./harness";
+import { problemsOf, stackVariant } from "./harness";
 import { parseSize, parseDuration } from "../config/units";
 
 const has = (problems: string[], path: string, text: RegExp) =>
@@ -229,23 +229,5 @@ describe("namespace egress rules", () => {
       egress({ name: "msk", cidrs: ["10.0.0.0/16"], ports: [{ port: 9092, endPort: 9098 }] }),
       [],
     );
-  });
-});
-
-describe("stack registry", () => {
-  it("refuses a registered production stack whose file says development", async () => {
-    const text = stackVariant("prod", (c) => {
-      c.environment.tier = "development";
-      c.policy = { maxContainerMemory: "32Gi", maxContainerCpu: 8 };
-    });
-    await assert.rejects(render(text, "prod"), (e: Error) => {
-      assert.match(
-        e.message,
-        /flink-platform:environment\.tier: stack "prod" is registered as production in stacks\.json; its tier may not be development/,
-      );
-      return true;
-    });
-    // The same file under a name the registry does not know is a different, unprotected stack.
-    await assert.doesNotReject(render(text, "scratch"));
   });
 });
