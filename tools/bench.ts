@@ -40,7 +40,7 @@ function generatedStack(jobs: number): string {
     quota: { cpu: 1000, memory: "4000Gi", pods: 1000, flinkDeployments: 100 },
     jobs: Array.from({ length: Math.min(perNamespace, jobs - n * perNamespace) }, (_, j) => ({
       name: `job-${n}-${j}`,
-      jarURI: `s3://artifacts/team-${n}/job-${j}.jar`,
+      jarURI: `local:///opt/flink/usrlib/team-${n}-job-${j}.jar`,
       entryClass: "com.example.Job",
       parallelism: 1 + ((n + j) % 8),
     })),
