@@ -68,6 +68,18 @@ export const AWS_LOAD_BALANCER_CONTROLLER = {
   chosen: "2026-11-22",
 } as const;
 
+/**
+ * metrics-server, the resource metrics API that reactive jobs' HorizontalPodAutoscalers read
+ * (chosen 2026-11-22): chart 3.13.1, app 0.8.1 (kubernetes-sigs/metrics-server
+ * charts/metrics-server/Chart.yaml at metrics-server-helm-chart-3.13.1).
+ */
+export const METRICS_SERVER = {
+  version: "3.13.1",
+  chart: "metrics-server",
+  repository: "https://kubernetes-sigs.github.io/metrics-server/",
+  chosen: "2026-11-22",
+} as const;
+
 /** kube-prometheus-stack (chosen 2026-11-21). */
 export const KUBE_PROMETHEUS_STACK = {
   version: "79.5.0",

@@ -45,19 +45,56 @@ const processResources = z.strictObject({
   pod: processPod.optional().describe("Pod settings for this process only (see `flink.pod`)."),
 });
 
+/**
+ * The operator's job autoscaler (flink-autoscaler AutoScalerOptions, operator release-1.15.0):
+ * every key below maps to one `job.autoscaler.*` option; unset ones keep the operator's default.
+ */
 const autoscaler = z.strictObject({
   enabled: z.boolean().default(true).describe("The operator's job autoscaler (`job.autoscaler.enabled`)."),
+  mode: z
+    .enum(["scale", "advisory"])
+    .default("scale")
+    .describe("`advisory` only computes and reports parallelism (`job.autoscaler.scaling.enabled: false`)."),
   targetUtilization: z
     .number()
     .gt(0)
     .lt(1)
     .default(0.7)
     .describe("Busy-time target per vertex (`job.autoscaler.utilization.target`)."),
+  utilizationMin: z.number().gt(0).lt(1).optional().describe("Scale down below this (`utilization.min`)."),
+  utilizationMax: z.number().gt(0).lt(1).optional().describe("Scale up above this (`utilization.max`)."),
   stabilizationInterval: durationDefault("5 min").describe("No scaling this long after a rescale."),
   metricsWindow: durationDefault("10 min").describe("Window the autoscaler averages metrics over."),
+  scaleUpMaxFactor: z
+    .number()
+    .positive()
+    .max(100000)
+    .optional()
+    .describe("Largest scale-up step (`scale-up.max-factor`)."),
+  scaleDownMaxFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe("Largest scale-down step, as a fraction (`scale-down.max-factor`, operator default 0.6)."),
+  catchUpDuration: duration
+    .optional()
+    .describe("Time to catch up on backlog after a rescale (`catch-up.duration`)."),
+  restartTime: duration.optional().describe("Expected restart time, counted in catch-up (`restart.time`)."),
+  minParallelism: count(1, 32768).optional().describe("Floor per vertex (`vertex.min-parallelism`)."),
   maxParallelism: count(1, 32768)
     .optional()
-    .describe("Ceiling per vertex; the fit checks count TaskManagers at this ceiling."),
+    .describe("Ceiling per vertex; the quota and node checks count TaskManagers at this ceiling."),
+  memoryTuning: z
+    .boolean()
+    .default(false)
+    .describe("Let the autoscaler tune TaskManager memory (`memory.tuning.enabled`)."),
+  inPlaceScaling: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Rescale without a savepoint redeploy: the adaptive scheduler and the operator's in-place scaling (Flink 1.18+; application jobs).",
+    ),
 });
 
 const UPGRADE_MODES = ["stateless", "savepoint", "last-state"] as const;
@@ -122,6 +159,26 @@ const applicationJob = z.strictObject({
   jobManager: processResources.prefault({}).describe("JobManager resources and replicas."),
   taskManager: processResources.prefault({}).describe("TaskManager resources and replicas."),
   autoscaler: autoscaler.optional().describe("The operator's autoscaler for this job."),
+  reactive: z
+    .strictObject({
+      minTaskManagers: count(1, 1000)
+        .optional()
+        .describe("Fewest TaskManagers (default ⌈parallelism ÷ slots⌉); the job starts with them."),
+      maxTaskManagers: count(1, 1000).describe("Most TaskManagers the HorizontalPodAutoscaler may run."),
+      cpuUtilization: count(10, 100)
+        .default(70)
+        .describe("Target average CPU use of the TaskManagers, % of their request."),
+      memoryUtilization: count(10, 100)
+        .optional()
+        .describe("Also scale on memory use, % of the request (working set)."),
+      scaleDownStabilization: durationDefault("10 min").describe(
+        "How long the HPA waits before removing TaskManagers (each change restarts the job from its last checkpoint).",
+      ),
+    })
+    .optional()
+    .describe(
+      "Reactive mode: a standalone deployment with `scheduler-mode: REACTIVE` whose TaskManagers a HorizontalPodAutoscaler scales; the job runs on every slot. Not with the autoscaler.",
+    ),
   pod: podSettings.optional().describe("Pod settings for its JobManager and TaskManagers (see `flink.pod`)."),
   logging: logging.optional().describe("Log levels or file (see `flink.logging`)."),
   ui: z
@@ -149,6 +206,13 @@ const sessionCluster = z.strictObject({
       "TaskManager resources; replicas default ⌈Σ session-job parallelism ÷ slots⌉ (0 without jobs).",
     ),
   flinkConfiguration: flinkConfiguration.default({}).describe("Extra Flink settings for the cluster."),
+  reactive: z
+    .never({
+      error:
+        "reactive mode is for application jobs: a session cluster's TaskManagers serve several jobs, which the HPA cannot scale together",
+    })
+    .optional()
+    .describe("Not settable: reactive mode is for application jobs."),
   pod: podSettings.optional().describe("Pod settings for its JobManager and TaskManagers (see `flink.pod`)."),
   logging: logging.optional().describe("Log levels or file (see `flink.logging`)."),
   ui: z
@@ -166,6 +230,11 @@ const sessionJob = z.strictObject({
   name: dnsLabel().describe("FlinkSessionJob name, unique among the namespace's session jobs."),
   sessionCluster: dnsLabel().describe("A session cluster of the same namespace."),
   ...jobFields,
+  autoscaler: autoscaler
+    .optional()
+    .describe(
+      "The operator's autoscaler for this session job (Flink 1.20+; `inPlaceScaling` does not apply).",
+    ),
 });
 
 const snapshot = z.strictObject({
@@ -432,6 +501,25 @@ function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
         .min(1)
         .optional()
         .describe("StorageClass for PVCs; the cluster's default when unset."),
+      metricsServer: z
+        .strictObject({
+          install: z
+            .boolean()
+            .default(false)
+            .describe(
+              "Install metrics-server (reactive jobs' HPAs read CPU from it); leave false when the cluster has one.",
+            ),
+          insecureKubeletTls: z
+            .boolean()
+            .default(false)
+            .describe(
+              "Skip kubelet certificate checks: kind and k3d kubelets serve self-signed certificates.",
+            ),
+        })
+        .prefault({})
+        .describe(
+          "The resource metrics API a HorizontalPodAutoscaler needs (EKS: always installed when needed).",
+        ),
     })
     .describe("An existing cluster (development).");
   return z.discriminatedUnion("provider", [eks, existing], {

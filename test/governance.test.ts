@@ -51,13 +51,34 @@ describe("namespace fit", () => {
       p,
       /^flink-platform:namespaces\[1\]\.quota: the Flink clusters in namespace "payments" need more/,
     );
-    assert.match(p, /cpu 22 > 16, memory 100Gi > 64Gi/);
-    // The table: one row per FlinkDeployment, then requests, headroom and quota.
+    assert.match(p, /cpu 26 > 16, memory 116Gi > 64Gi/);
+    // The table: one row per FlinkDeployment, then the total at the ceiling, headroom and quota.
     assert.match(p, /fraud-detection\s+2 × 1 cpu \/ 2Gi\s+3 × 2 cpu \/ 12Gi\s+5\s+8\s+40Gi/);
-    assert.match(p, /ledger-reconciliation\s+2 × 1 cpu \/ 2Gi\s+2 × 2 cpu \/ 8Gi\s+4\s+6\s+20Gi/);
-    assert.match(p, /requests\s+9\s+14\s+60Gi/);
+    // ledger-reconciliation is reactive: 2 TaskManagers today, up to 4 under its HPA.
+    assert.match(p, /ledger-reconciliation\s+2 × 1 cpu \/ 2Gi\s+2–4 × 2 cpu \/ 8Gi\s+6\s+10\s+36Gi/);
+    assert.match(p, /at ceiling\s+11\s+18\s+76Gi/);
     assert.match(p, /\+ upgrade headroom \(fraud-detection\)\s+5\s+8\s+40Gi/);
     assert.match(p, /quota\s+200\s+16\s+64Gi/);
+  });
+
+  it("counts autoscaled TaskManagers at their ceiling, today's need apart", async () => {
+    const { report } = await render(stackText("prod"), "prod");
+    const analytics = report.namespaces.find((n) => n.name === "analytics")!;
+    // clickstream-enrichment: 16 ÷ 4 = 4 TaskManagers today, 64 ÷ 4 = 16 at its ceiling (2 cpu / 8Gi each).
+    assert.equal(analytics.ceiling.cpu - analytics.requests.cpu, 12 * 2);
+    assert.equal((analytics.ceiling.memory - analytics.requests.memory) / 1024 ** 3, 12 * 8);
+    // The headroom is the largest stateful cluster at its ceiling: clickstream-enrichment, 2 JM + 16 TM.
+    assert.deepEqual(analytics.upgradeHeadroom, { cpu: 2 + 32, memory: (4 + 128) * 1024 ** 3 });
+    const refused = problemsOf(
+      stackVariant("prod", (c) => (c.namespaces[0].jobs[0].autoscaler.maxParallelism = 128)),
+    );
+    assert.ok(
+      refused.some((l) =>
+        /^flink-platform:namespaces\[0\]\.quota: .*counting TaskManagers at their autoscaler ceiling/.test(l),
+      ),
+      refused.join("\n"),
+    );
+    assert.ok(refused.some((l) => /clickstream-enrichment\s+2 × 1 cpu \/ 2Gi\s+4–32 × 2 cpu \/ 8Gi/.test(l)));
   });
 
   it("refuses a container above the LimitRange maximum", () => {
@@ -87,6 +108,7 @@ describe("namespace fit", () => {
       );
       for (const n of report.namespaces) {
         assert.deepEqual(Object.keys(n).sort(), [
+          "ceiling",
           "fits",
           "limits",
           "name",

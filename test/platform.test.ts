@@ -262,7 +262,7 @@ describe("prod: EKS", () => {
     assert.deepEqual((flink.inputs as any).taints, [
       { key: "flink-platform/pool", value: "flink", effect: "NO_SCHEDULE" },
     ]);
-    assert.deepEqual((flink.inputs as any).scalingConfig, { minSize: 3, desiredSize: 12, maxSize: 20 });
+    assert.deepEqual((flink.inputs as any).scalingConfig, { minSize: 3, desiredSize: 14, maxSize: 20 });
   });
 
   it("pins core add-ons, gives the EBS CSI driver its own IRSA role and a default encrypted gp3 class", async () => {

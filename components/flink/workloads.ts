@@ -5,6 +5,8 @@ import { flinkConfiguration, HaSettings, S3Access, StateLocations } from "./flin
 import { flinkDeployment, flinkSessionJob, flinkStateSnapshot, K8sObject } from "./customResources";
 import { podTemplate } from "./podTemplate";
 import { flinkIngress } from "../ingress/uiIngress";
+import { autoscalerQuota } from "../governance/fit";
+import { taskManagerHpa } from "../scaling/hpa";
 import { Placement } from "../kube/placement";
 import {
   FLINK_SERVICE_ACCOUNT,
@@ -39,6 +41,8 @@ export interface FlinkWorkloadsArgs {
   eksVpcCidr?: string;
   /** Resources the UI's Ingresses need first (the load balancer controller and its webhook). */
   ingressDependsOn?: pulumi.Resource[];
+  /** The resource metrics API reactive jobs' HPAs read (metrics-server), when the platform installs it. */
+  metricsServer?: pulumi.Resource[];
 }
 
 /**
@@ -107,12 +111,16 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
     }
 
     const crOpts = { parent: this, provider: args.provider, dependsOn: [args.operator, tmSa, ...bindings] };
-    const apply = (object: K8sObject, dependsOn: pulumi.Resource[] = []) => {
+    const apply = (object: K8sObject, dependsOn: pulumi.Resource[] = [], ignoreChanges?: string[]) => {
       this.objects[`${object.kind}/${object.metadata.name}`] = object;
       return new k8s.apiextensions.CustomResource(
         `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
         object,
-        { ...crOpts, dependsOn: [...crOpts.dependsOn, ...dependsOn] },
+        {
+          ...crOpts,
+          dependsOn: [...crOpts.dependsOn, ...dependsOn],
+          ...(ignoreChanges ? { ignoreChanges } : {}),
+        },
       );
     };
 
@@ -125,6 +133,7 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
         state: args.storage.locations,
         s3: args.s3,
         ha: args.ha,
+        autoscalerQuota: autoscalerQuota(ns, cluster.name),
       });
       const template = (process: ProcessSpec) =>
         podTemplate({
@@ -144,13 +153,21 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
         args.ui,
         args.eksVpcCidr ? { vpcCidr: args.eksVpcCidr } : undefined,
       );
-      deployments.set(
-        cluster.name,
-        apply(
-          flinkDeployment(cluster, conf, templates, timeout, ingress),
-          ingress ? (args.ingressDependsOn ?? []) : [],
-        ),
+      const deployment = apply(
+        flinkDeployment(cluster, conf, templates, timeout, ingress),
+        ingress ? (args.ingressDependsOn ?? []) : [],
+        // The HPA owns a reactive job's TaskManager count: `pulumi up` must not reset it.
+        cluster.reactive ? ["spec.taskManager.replicas"] : undefined,
       );
+      deployments.set(cluster.name, deployment);
+      const hpa = taskManagerHpa(cluster);
+      if (hpa) {
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa-${cluster.name}`, hpa, {
+          parent: this,
+          provider: args.provider,
+          dependsOn: [deployment, ...(args.metricsServer ?? [])],
+        });
+      }
     }
     const sessionJobs = new Map<string, pulumi.Resource>();
     for (const job of ns.sessionJobs) {

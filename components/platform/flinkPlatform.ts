@@ -8,6 +8,7 @@ import { Placement } from "../kube/placement";
 import { clusterNetwork, hostPeers, inNamespace } from "../kube/networkPolicy";
 import { LoadBalancerController } from "../ingress/loadBalancerController";
 import { uiIngressClusters } from "../ingress/uiIngress";
+import { installsMetricsServer, MetricsServer, metricsServerReplicas } from "../scaling/metricsServer";
 import { Flink } from "../flink/flink";
 import { Governance } from "../governance/governance";
 import { HighAvailability } from "../ha/highAvailability";
@@ -132,6 +133,24 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       );
       ingressDependsOn.push(controller.ready);
     }
+    // Reactive jobs' HPAs read the resource metrics API.
+    const metricsServer: pulumi.Resource[] = [];
+    if (installsMetricsServer(model)) {
+      metricsServer.push(
+        new MetricsServer(
+          `${name}-metrics-server`,
+          {
+            replicas: metricsServerReplicas(model),
+            placement: systemPlacement,
+            insecureKubeletTls:
+              model.cluster.provider === "existing" && model.cluster.metricsServer.insecureKubeletTls,
+            network,
+            provider,
+          },
+          { parent: this },
+        ).ready,
+      );
+    }
     const flink = new Flink(
       `${name}-flink`,
       {
@@ -149,6 +168,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         network,
         monitoringNamespace: model.monitoring.enabled ? MONITORING_NAMESPACE : undefined,
         ingressDependsOn,
+        metricsServer,
         provider,
       },
       { parent: this },

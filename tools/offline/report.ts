@@ -31,10 +31,13 @@ interface CpuMemory {
 /** A Flink namespace's requested totals against its quota (the preview-time fit check). */
 export interface NamespaceReport {
   name: string;
+  /** Today's need. */
   requests: CpuMemory;
   limits: CpuMemory;
+  /** With every autoscaled (or HPA-scaled) cluster's TaskManagers at their ceiling. */
+  ceiling: CpuMemory;
   quota: CpuMemory;
-  /** Room kept for one upgrade of the largest stateful cluster; `fits` counts it. */
+  /** Room kept for one upgrade of the largest stateful cluster; `fits` counts it with the ceiling. */
   upgradeHeadroom: CpuMemory;
   fits: boolean;
 }
@@ -85,6 +88,7 @@ export function buildReport(stack: string, model: PlatformModel): Report {
       name: f.name,
       requests: { cpu: f.requests.cpu, memory: f.requests.memory },
       limits: { cpu: f.limits.cpu, memory: f.limits.memory },
+      ceiling: { cpu: f.ceiling.cpu, memory: f.ceiling.memory },
       quota: { cpu: f.quota.cpu, memory: f.quota.memory },
       upgradeHeadroom: { cpu: f.upgradeHeadroom.cpu, memory: f.upgradeHeadroom.memory },
       fits: f.fits,
