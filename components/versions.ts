@@ -80,6 +80,21 @@ export const METRICS_SERVER = {
   chosen: "2026-11-22",
 } as const;
 
+/**
+ * Karpenter for the Flink nodes (chosen 2026-11-22): chart 1.14.1 from the public ECR OCI
+ * registry (getting-started guide v1.14: `helm upgrade --install karpenter
+ * oci://public.ecr.aws/karpenter/karpenter --version 1.14.1`), its CRDs from the separate
+ * karpenter-crd chart AWS recommends (upgrade-guide.md: Helm never upgrades a chart's crds/), and
+ * the AL2023 EKS AMI release its nodes boot (awslabs/amazon-eks-ami tag v20260724).
+ */
+export const KARPENTER = {
+  version: "1.14.1",
+  chart: "oci://public.ecr.aws/karpenter/karpenter",
+  crdChart: "oci://public.ecr.aws/karpenter/karpenter-crd",
+  amiAlias: "al2023@v20260724",
+  chosen: "2026-11-22",
+} as const;
+
 /** kube-prometheus-stack (chosen 2026-11-21). */
 export const KUBE_PROMETHEUS_STACK = {
   version: "79.5.0",

@@ -16,6 +16,7 @@ import {
   SessionJobConfig,
   StackConfig,
   UpgradeMode,
+  CapacityType,
 } from "./schema";
 
 export interface ProcessSpec {
@@ -90,6 +91,8 @@ export interface FlinkClusterModel {
   logging: ResolvedLogging;
   /** Exposed through `ui.ingress`. */
   uiIngress: boolean;
+  /** Karpenter: capacity types its TaskManagers may run on (JobManagers: on-demand only). */
+  taskManagerCapacity?: CapacityType[];
   haMode: HaMode;
   /** Where this cluster is declared, for error messages. */
   path: PathSegment[];
@@ -206,7 +209,14 @@ function resolveNamespace(stack: StackConfig, ns: NamespaceConfig, path: PathSeg
 
 type ClusterBase = Pick<
   FlinkClusterModel,
-  "flinkVersion" | "image" | "taskSlots" | "jobManager" | "haMode" | "logging" | "uiIngress"
+  | "flinkVersion"
+  | "image"
+  | "taskSlots"
+  | "jobManager"
+  | "haMode"
+  | "logging"
+  | "uiIngress"
+  | "taskManagerCapacity"
 >;
 
 /** The TaskManager's resources and pod settings (replicas are the caller's). */
@@ -249,6 +259,10 @@ function clusterBase(
     haMode,
     logging: mergeLogging(stack.flink.logging, c.logging),
     uiIngress: c.ui?.ingress ?? false,
+    taskManagerCapacity:
+      stack.cluster.provider === "eks" && stack.cluster.karpenter
+        ? (c.taskManagerCapacity ?? ns.taskManagerCapacity ?? stack.cluster.karpenter.taskManagerCapacity)
+        : undefined,
   };
 }
 

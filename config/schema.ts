@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { FLINK_VERSIONS, EKS_VERSION_NAMES } from "../components/versions";
-import { INSTANCE_TYPE_NAMES } from "../components/cluster/instanceCatalog";
+import { INSTANCE_FAMILY_NAMES, INSTANCE_TYPE_NAMES } from "../components/cluster/instanceCatalog";
 import {
   cidr,
   count,
@@ -27,6 +27,13 @@ const flinkConfiguration = z.record(
   z.string(),
   z.string({ error: "Flink configuration values must be strings" }),
 );
+
+const CAPACITY_TYPES = ["on-demand", "spot"] as const;
+/** Where TaskManagers may run: a spot interruption costs a restart from the last checkpoint. */
+const capacityTypes = z
+  .array(z.enum(CAPACITY_TYPES))
+  .min(1)
+  .refine((xs) => new Set(xs).size === xs.length, { error: "list each capacity type once" });
 
 /** Resources of a Flink process, every field optional so it can inherit the stack default. */
 const processResources = z.strictObject({
@@ -181,6 +188,11 @@ const applicationJob = z.strictObject({
     ),
   pod: podSettings.optional().describe("Pod settings for its JobManager and TaskManagers (see `flink.pod`)."),
   logging: logging.optional().describe("Log levels or file (see `flink.logging`)."),
+  taskManagerCapacity: capacityTypes
+    .optional()
+    .describe(
+      "Karpenter: capacity types for its TaskManagers; the namespace's (or `cluster.karpenter`'s) when unset.",
+    ),
   ui: z
     .strictObject({
       ingress: z
@@ -215,6 +227,11 @@ const sessionCluster = z.strictObject({
     .describe("Not settable: reactive mode is for application jobs."),
   pod: podSettings.optional().describe("Pod settings for its JobManager and TaskManagers (see `flink.pod`)."),
   logging: logging.optional().describe("Log levels or file (see `flink.logging`)."),
+  taskManagerCapacity: capacityTypes
+    .optional()
+    .describe(
+      "Karpenter: capacity types for its TaskManagers; the namespace's (or `cluster.karpenter`'s) when unset.",
+    ),
   ui: z
     .strictObject({
       ingress: z
@@ -359,6 +376,11 @@ function namespaceSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
     pod: podSettings
       .optional()
       .describe("Pod settings for every Flink pod of the namespace (see `flink.pod`)."),
+    taskManagerCapacity: capacityTypes
+      .optional()
+      .describe(
+        "Karpenter: capacity types for the namespace's TaskManagers; `cluster.karpenter`'s when unset.",
+      ),
     egress: z
       .array(egressRule)
       .default([])
@@ -409,7 +431,61 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   "kms",
   "elasticloadbalancing",
   "acm",
+  "sqs",
+  "ssm",
 ] as const;
+
+/** Karpenter v1 for the Flink nodes (aws/karpenter-provider-aws v1.14.1 NodePool and EC2NodeClass). */
+const karpenterSchema = z.strictObject({
+  instanceFamilies: z
+    .array(z.enum(INSTANCE_FAMILY_NAMES as [string, ...string[]]))
+    .min(1)
+    .default(["m6i", "m7i", "r6i", "r7i"])
+    .describe("Instance families Karpenter may launch (from components/cluster/instanceCatalog.ts)."),
+  architectures: z
+    .array(z.enum(["amd64", "arm64"]))
+    .min(1)
+    .default(["amd64"])
+    .describe("CPU architectures (the official Flink images are multi-arch; your own images must be too)."),
+  zones: z
+    .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/))
+    .min(1)
+    .optional()
+    .describe("Zones for Flink nodes; `availabilityZones` when unset."),
+  taskManagerCapacity: capacityTypes
+    .default(["on-demand"])
+    .describe(
+      "Capacity types for TaskManagers (namespaces and jobs may set their own); JobManagers are always on-demand.",
+    ),
+  limits: z
+    .strictObject({
+      cpu: z.number().positive().max(100000).describe("Most vCPUs of all Flink nodes together."),
+      memory: size.describe("Most memory of all Flink nodes together."),
+    })
+    .describe(
+      "NodePool limits: Karpenter launches nothing beyond them; every Flink pod at its ceiling must fit.",
+    ),
+  consolidateAfter: durationDefault("10 min").describe(
+    "How long a node must be empty before Karpenter removes it (only empty nodes are consolidated).",
+  ),
+  disruptionBudget: z
+    .string()
+    .regex(/^(100|[1-9]?[0-9])%$|^[0-9]+$/, { error: "must be a percentage such as 10% or a node count" })
+    .default("10%")
+    .describe("Nodes Karpenter may disrupt at once (drift, emptiness)."),
+  expireAfter: duration
+    .optional()
+    .describe(
+      "Replace nodes this old (a drain: TaskManagers restart from their checkpoint); never when unset.",
+    ),
+  diskSizeGiB: count(20, 2000).default(100).describe("Encrypted gp3 root volume of each Flink node."),
+  localNvme: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Only instance types with local NVMe (the `d` families), striped (RAID0) under the kubelet and containerd: RocksDB's working files live there. Needs `ephemeralStorage` on TaskManagers.",
+    ),
+});
 
 const roleArn = z
   .string()
@@ -486,9 +562,18 @@ function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
           system: nodeGroup.describe(
             "Platform pods: operator, monitoring, ZooKeeper, cert-manager, CoreDNS.",
           ),
-          flink: nodeGroup.describe("Flink pods only (tainted `flink-platform/pool=flink:NoSchedule`)."),
+          flink: nodeGroup
+            .optional()
+            .describe(
+              "Flink pods only (tainted `flink-platform/pool=flink:NoSchedule`); unset with `karpenter`.",
+            ),
         })
         .describe("Managed node groups."),
+      karpenter: karpenterSchema
+        .optional()
+        .describe(
+          "Karpenter provisions the Flink nodes (instead of `nodeGroups.flink`): JobManagers on on-demand capacity, TaskManagers as configured.",
+        ),
     })
     .describe("EKS (required in production).");
   const existing = z
@@ -958,7 +1043,9 @@ export type SessionJobConfig = NamespaceConfig["sessionJobs"][number];
 export type SnapshotConfig = NamespaceConfig["snapshots"][number];
 export type ClusterConfig = StackConfig["cluster"];
 export type EksClusterConfig = Extract<ClusterConfig, { provider: "eks" }>;
-export type NodeGroupConfig = EksClusterConfig["nodeGroups"]["flink"];
+export type NodeGroupConfig = EksClusterConfig["nodeGroups"]["system"];
+export type KarpenterConfig = NonNullable<EksClusterConfig["karpenter"]>;
+export type CapacityType = (typeof CAPACITY_TYPES)[number];
 export type HaMode = (typeof HA_MODES)[number];
 export type UpgradeMode = (typeof UPGRADE_MODES)[number];
 export type EgressRuleConfig = NamespaceConfig["egress"][number];

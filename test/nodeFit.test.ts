@@ -1,6 +1,6 @@
 /** The node fit check: what the scheduler could not place is refused at preview, with numbers. */
 import { strict as assert } from "assert";
-import { problemsOf, render, stackVariant, validate } from "./harness";
+import { problemsOf, render, stackVariant, validate, withFlinkNodeGroup } from "./harness";
 import { resolveModel } from "../config/model";
 import { nodeShape, packNodes, poolFits } from "../components/capacity/nodeFit";
 import { PodDemand } from "../components/capacity/podDemand";
@@ -58,6 +58,7 @@ describe("node fit", () => {
   it("counts TaskManagers at their autoscaler ceiling against the Flink pool's nodes (desiredSize)", () => {
     const problems = problemsOf(
       stackVariant("prod", (c) => {
+        withFlinkNodeGroup(c);
         // 512 ÷ 4 slots = 128 TaskManagers of 2 cpu / 8g: far beyond 14 m6i.2xlarge nodes.
         c.namespaces[0].jobs[0].autoscaler.maxParallelism = 512;
         c.namespaces[0].quota = { cpu: 1000, memory: "4000Gi" };

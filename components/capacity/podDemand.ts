@@ -18,6 +18,7 @@ import {
   METRICS_SERVER_RESOURCES,
   metricsServerReplicas,
 } from "../scaling/metricsServer";
+import { KARPENTER_RESOURCES } from "../karpenter/nodePool";
 
 export type Pool = "system" | "flink";
 
@@ -190,6 +191,16 @@ function platformPods(model: PlatformModel): PodDemand[] {
         { resources: containerResources(LB_CONTROLLER_RESOURCES.cpu, LB_CONTROLLER_RESOURCES.memoryBytes) },
       ]),
       ["ui", "ingress"],
+    );
+  }
+  if (model.cluster.provider === "eks" && model.cluster.karpenter) {
+    // The chart's required hostname anti-affinity: two system nodes at least.
+    add(
+      "Deployment/karpenter",
+      2,
+      spec([{ resources: containerResources(KARPENTER_RESOURCES.cpu, KARPENTER_RESOURCES.memoryBytes) }]),
+      ["cluster", "karpenter"],
+      "karpenter",
     );
   }
   if (installsMetricsServer(model)) {

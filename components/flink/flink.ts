@@ -26,6 +26,8 @@ export interface FlinkArgs {
   ingressDependsOn?: pulumi.Resource[];
   /** What reactive jobs' HPAs wait for (metrics-server, when the platform installs it). */
   metricsServer?: pulumi.Resource[];
+  /** What Flink pods need to be scheduled (Karpenter's NodePool). */
+  nodesReady?: pulumi.Resource[];
   provider: k8s.Provider;
 }
 
@@ -65,6 +67,7 @@ export class Flink extends pulumi.ComponentResource {
           eksVpcCidr: model.cluster.provider === "eks" ? model.cluster.vpcCidr : undefined,
           ingressDependsOn: args.ingressDependsOn,
           metricsServer: args.metricsServer,
+          nodesReady: args.nodesReady,
           storage: args.storage[ns.name],
           s3: args.s3,
           ha: args.ha[ns.name],

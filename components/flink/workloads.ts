@@ -43,6 +43,8 @@ export interface FlinkWorkloadsArgs {
   ingressDependsOn?: pulumi.Resource[];
   /** The resource metrics API reactive jobs' HPAs read (metrics-server), when the platform installs it. */
   metricsServer?: pulumi.Resource[];
+  /** What Flink pods need to be scheduled (Karpenter's NodePool). */
+  nodesReady?: pulumi.Resource[];
 }
 
 /**
@@ -110,7 +112,11 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
       );
     }
 
-    const crOpts = { parent: this, provider: args.provider, dependsOn: [args.operator, tmSa, ...bindings] };
+    const crOpts = {
+      parent: this,
+      provider: args.provider,
+      dependsOn: [args.operator, tmSa, ...bindings, ...(args.nodesReady ?? [])],
+    };
     const apply = (object: K8sObject, dependsOn: pulumi.Resource[] = [], ignoreChanges?: string[]) => {
       this.objects[`${object.kind}/${object.metadata.name}`] = object;
       return new k8s.apiextensions.CustomResource(
@@ -135,7 +141,7 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
         ha: args.ha,
         autoscalerQuota: autoscalerQuota(ns, cluster.name),
       });
-      const template = (process: ProcessSpec) =>
+      const template = (process: ProcessSpec, capacityTypes: string[] | undefined) =>
         podTemplate({
           clusterName: cluster.name,
           flinkVersion: cluster.flinkVersion,
@@ -143,10 +149,14 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
           placement: args.placement,
           credentialsSecret: args.storage.credentialsSecret,
           pod: process.pod,
+          capacityTypes,
         });
+      // Under Karpenter a JobManager runs on on-demand capacity only: a reclaimed spot node would
+      // restart every job it runs. TaskManagers take the capacity types their job allows.
+      const karpenter = cluster.taskManagerCapacity !== undefined;
       const templates = {
-        jobManager: template(cluster.jobManager),
-        taskManager: template(cluster.taskManager),
+        jobManager: template(cluster.jobManager, karpenter ? ["on-demand"] : undefined),
+        taskManager: template(cluster.taskManager, cluster.taskManagerCapacity),
       };
       const ingress = flinkIngress(
         cluster,

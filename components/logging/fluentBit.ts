@@ -15,6 +15,7 @@ import { CERT_MANAGER_NAMESPACE, OPERATOR_NAMESPACE } from "../flink/operator";
 import { LB_CONTROLLER_NAMESPACE } from "../ingress/loadBalancerController";
 import { uiIngressClusters } from "../ingress/uiIngress";
 import { installsMetricsServer, METRICS_SERVER_NAMESPACE } from "../scaling/metricsServer";
+import { KARPENTER_NAMESPACE } from "../karpenter/nodePool";
 import { ZOOKEEPER_NAMESPACE } from "../ha/quorum";
 import { OBJECT_STORE_NAMESPACE } from "../storage/objectStore";
 import { NODE_EXPORTER_NAMESPACE } from "../monitoring/stackValues";
@@ -41,6 +42,7 @@ export function shippedNamespaces(model: PlatformModel): string[] {
     ...(model.cluster.provider !== "eks" ? [OBJECT_STORE_NAMESPACE] : []),
     ...(model.cluster.provider === "eks" && uiIngressClusters(model).length ? [LB_CONTROLLER_NAMESPACE] : []),
     ...(installsMetricsServer(model) ? [METRICS_SERVER_NAMESPACE] : []),
+    ...(model.cluster.provider === "eks" && model.cluster.karpenter ? [KARPENTER_NAMESPACE] : []),
   ].sort();
 }
 

@@ -10,6 +10,7 @@ import { renderCertManagerChart } from "./certManagerChart";
 import { renderKubePrometheusStack } from "./kubePrometheusStackChart";
 import { renderLoadBalancerControllerChart } from "./awsLoadBalancerControllerChart";
 import { renderMetricsServerChart } from "./metricsServerChart";
+import { renderKarpenterChart } from "./karpenterChart";
 import { renderFluentBitChart } from "./fluentBitChart";
 
 const HELM = "kubernetes:helm.sh/v3:Release";
@@ -66,6 +67,10 @@ function releasePods(r: RecordedResource): RenderedPod[] {
       return renderLoadBalancerControllerChart(i.values, i.namespace);
     case "metrics-server":
       return renderMetricsServerChart(i.values, i.namespace);
+    case "oci://public.ecr.aws/karpenter/karpenter":
+      return renderKarpenterChart(i.values, i.namespace);
+    case "oci://public.ecr.aws/karpenter/karpenter-crd":
+      return [];
     case "aws-for-fluent-bit":
       return [renderFluentBitChart(i.values, i.namespace).pod];
     default:

@@ -163,7 +163,7 @@ export function summary(stack: string, outDir: string, result: RenderResult): st
       ? [
           "",
           table(
-            ["pool", "node (less DaemonSets)", "nodes needed", "nodes (desired)"],
+            ["pool", "node (less DaemonSets)", "nodes needed", "nodes (desired, or within NodePool limits)"],
             result.report.pools.map((p) => [
               p.pool,
               `${p.instanceType}: ${p.node.cpu} / ${formatQuantity(p.node.memory)}`,

@@ -45,6 +45,8 @@ export interface NamespaceReport {
 /** An EKS node pool: the nodes its pods need (packed) against its maximum. */
 export interface PoolReport {
   pool: "system" | "flink";
+  /** A node group of `desiredSize` nodes, or a Karpenter NodePool bounded by its limits. */
+  provisioner: "node-group" | "karpenter";
   instanceType: string;
   /** What one node offers pods (allocatable less DaemonSets): cores and bytes. */
   node: CpuMemory;
@@ -96,6 +98,7 @@ export function buildReport(stack: string, model: PlatformModel): Report {
     .sort((a, b) => a.name.localeCompare(b.name));
   const pools = poolFits(model).map((f): PoolReport => ({
     pool: f.pool,
+    provisioner: f.provisioner,
     instanceType: f.node.instanceType,
     node: { cpu: f.node.cpu, memory: f.node.memory },
     nodes: f.nodes,
