@@ -68,6 +68,33 @@ export const AWS_LOAD_BALANCER_CONTROLLER = {
   chosen: "2026-11-22",
 } as const;
 
+/**
+ * metrics-server, the resource metrics API that reactive jobs' HorizontalPodAutoscalers read
+ * (chosen 2026-11-22): chart 3.13.1, app 0.8.1 (kubernetes-sigs/metrics-server
+ * charts/metrics-server/Chart.yaml at metrics-server-helm-chart-3.13.1).
+ */
+export const METRICS_SERVER = {
+  version: "3.13.1",
+  chart: "metrics-server",
+  repository: "https://kubernetes-sigs.github.io/metrics-server/",
+  chosen: "2026-11-22",
+} as const;
+
+/**
+ * Karpenter for the Flink nodes (chosen 2026-11-22): chart 1.14.1 from the public ECR OCI
+ * registry (getting-started guide v1.14: `helm upgrade --install karpenter
+ * oci://public.ecr.aws/karpenter/karpenter --version 1.14.1`), its CRDs from the separate
+ * karpenter-crd chart AWS recommends (upgrade-guide.md: Helm never upgrades a chart's crds/), and
+ * the AL2023 EKS AMI release its nodes boot (awslabs/amazon-eks-ami tag v20260724).
+ */
+export const KARPENTER = {
+  version: "1.14.1",
+  chart: "oci://public.ecr.aws/karpenter/karpenter",
+  crdChart: "oci://public.ecr.aws/karpenter/karpenter-crd",
+  amiAlias: "al2023@v20260724",
+  chosen: "2026-11-22",
+} as const;
+
 /** kube-prometheus-stack (chosen 2026-11-21). */
 export const KUBE_PROMETHEUS_STACK = {
   version: "79.5.0",

@@ -16,6 +16,7 @@ import {
   SessionJobConfig,
   StackConfig,
   UpgradeMode,
+  CapacityType,
 } from "./schema";
 
 export interface ProcessSpec {
@@ -42,12 +43,30 @@ export interface JobModel {
   allowNonRestoredState?: boolean;
 }
 
+export interface ReactiveModel {
+  minTaskManagers: number;
+  maxTaskManagers: number;
+  cpuUtilization: number;
+  memoryUtilization?: number;
+  scaleDownStabilizationMs: number;
+}
+
 export interface AutoscalerModel {
   enabled: boolean;
+  mode: "scale" | "advisory";
   targetUtilization: number;
+  utilizationMin?: number;
+  utilizationMax?: number;
   stabilizationIntervalMs: number;
   metricsWindowMs: number;
+  scaleUpMaxFactor?: number;
+  scaleDownMaxFactor?: number;
+  catchUpDurationMs?: number;
+  restartTimeMs?: number;
+  minParallelism?: number;
   maxParallelism?: number;
+  memoryTuning: boolean;
+  inPlaceScaling: boolean;
 }
 
 /** One FlinkDeployment: an application job or a session cluster. */
@@ -63,11 +82,17 @@ export interface FlinkClusterModel {
   taskManager: ProcessSpec & { replicasExplicit: boolean };
   job?: JobModel;
   autoscaler?: AutoscalerModel;
+  /** Reactive mode: standalone, TaskManagers scaled by an HPA between min and max. */
+  reactive?: ReactiveModel;
+  /** TaskManagers it may run at most: its replicas, or what its autoscaler (or HPA) may scale to. */
+  taskManagerCeiling: number;
   /** The user's own Flink settings for this cluster (stack-wide, then per-cluster). */
   flinkConfiguration: Record<string, string>;
   logging: ResolvedLogging;
   /** Exposed through `ui.ingress`. */
   uiIngress: boolean;
+  /** Karpenter: capacity types its TaskManagers may run on (JobManagers: on-demand only). */
+  taskManagerCapacity?: CapacityType[];
   haMode: HaMode;
   /** Where this cluster is declared, for error messages. */
   path: PathSegment[];
@@ -77,6 +102,7 @@ export interface SessionJobModel extends JobModel {
   name: string;
   namespace: string;
   sessionCluster: string;
+  autoscaler?: AutoscalerModel;
   flinkConfiguration: Record<string, string>;
   path: PathSegment[];
 }
@@ -183,7 +209,14 @@ function resolveNamespace(stack: StackConfig, ns: NamespaceConfig, path: PathSeg
 
 type ClusterBase = Pick<
   FlinkClusterModel,
-  "flinkVersion" | "image" | "taskSlots" | "jobManager" | "haMode" | "logging" | "uiIngress"
+  | "flinkVersion"
+  | "image"
+  | "taskSlots"
+  | "jobManager"
+  | "haMode"
+  | "logging"
+  | "uiIngress"
+  | "taskManagerCapacity"
 >;
 
 /** The TaskManager's resources and pod settings (replicas are the caller's). */
@@ -226,6 +259,10 @@ function clusterBase(
     haMode,
     logging: mergeLogging(stack.flink.logging, c.logging),
     uiIngress: c.ui?.ingress ?? false,
+    taskManagerCapacity:
+      stack.cluster.provider === "eks" && stack.cluster.karpenter
+        ? (c.taskManagerCapacity ?? ns.taskManagerCapacity ?? stack.cluster.karpenter.taskManagerCapacity)
+        : undefined,
   };
 }
 
@@ -252,7 +289,18 @@ function resolveApplication(
   path: PathSegment[],
 ): FlinkClusterModel {
   const base = clusterBase(stack, ns, haMode, job);
-  const a = job.autoscaler;
+  const autoscaler = autoscalerModel(job.autoscaler);
+  const r = job.reactive;
+  const reactive: ReactiveModel | undefined = r && {
+    minTaskManagers: r.minTaskManagers ?? taskManagersFor(job.parallelism, base.taskSlots),
+    maxTaskManagers: r.maxTaskManagers,
+    cpuUtilization: r.cpuUtilization,
+    memoryUtilization: r.memoryUtilization,
+    scaleDownStabilizationMs: r.scaleDownStabilization,
+  };
+  // Reactive jobs start with their minimum; the operator then runs every slot of every TaskManager.
+  const replicas =
+    job.taskManager.replicas ?? reactive?.minTaskManagers ?? taskManagersFor(job.parallelism, base.taskSlots);
   return {
     name: job.name,
     namespace: ns.name,
@@ -260,17 +308,18 @@ function resolveApplication(
     ...base,
     taskManager: {
       ...taskManagerBase(stack, ns, job),
-      replicas: job.taskManager.replicas ?? taskManagersFor(job.parallelism, base.taskSlots),
-      replicasExplicit: job.taskManager.replicas !== undefined,
+      replicas,
+      replicasExplicit: job.taskManager.replicas !== undefined || reactive !== undefined,
     },
+    // Explicit replicas are fixed; an HPA may grow a reactive job to its maximum, the autoscaler
+    // a native one to its ceiling.
+    taskManagerCeiling:
+      reactive?.maxTaskManagers ??
+      job.taskManager.replicas ??
+      Math.max(replicas, taskManagersFor(slotCeiling(job.parallelism, autoscaler), base.taskSlots)),
     job: jobModel(stack, job),
-    autoscaler: a && {
-      enabled: a.enabled,
-      targetUtilization: a.targetUtilization,
-      stabilizationIntervalMs: a.stabilizationInterval,
-      metricsWindowMs: a.metricsWindow,
-      maxParallelism: a.maxParallelism,
-    },
+    autoscaler,
+    reactive,
     flinkConfiguration: { ...stack.flink.flinkConfiguration, ...job.flinkConfiguration },
     path,
   };
@@ -286,9 +335,11 @@ function resolveSession(
 ): FlinkClusterModel {
   const base = clusterBase(stack, ns, haMode, sc);
   // Session jobs share the cluster's TaskManagers, so the demand is the sum of their slots.
-  const slotsNeeded = sessionJobs
-    .filter((j) => j.sessionCluster === sc.name)
-    .reduce((sum, j) => sum + j.parallelism, 0);
+  const mine = sessionJobs.filter((j) => j.sessionCluster === sc.name);
+  const slotsNeeded = mine.reduce((sum, j) => sum + j.parallelism, 0);
+  const slotsAtCeiling = mine.reduce((sum, j) => sum + slotCeiling(j.parallelism, j.autoscaler), 0);
+  const replicas =
+    sc.taskManager.replicas ?? (slotsNeeded > 0 ? taskManagersFor(slotsNeeded, base.taskSlots) : 0);
   return {
     name: sc.name,
     namespace: ns.name,
@@ -296,10 +347,13 @@ function resolveSession(
     ...base,
     taskManager: {
       ...taskManagerBase(stack, ns, sc),
-      replicas:
-        sc.taskManager.replicas ?? (slotsNeeded > 0 ? taskManagersFor(slotsNeeded, base.taskSlots) : 0),
+      replicas,
       replicasExplicit: sc.taskManager.replicas !== undefined,
     },
+    // Native session clusters start TaskManagers for the slots their jobs ask for.
+    taskManagerCeiling:
+      sc.taskManager.replicas ??
+      Math.max(replicas, slotsAtCeiling > 0 ? taskManagersFor(slotsAtCeiling, base.taskSlots) : 0),
     flinkConfiguration: { ...stack.flink.flinkConfiguration, ...sc.flinkConfiguration },
     path,
   };
@@ -316,7 +370,39 @@ function resolveSessionJob(
     namespace: ns.name,
     sessionCluster: job.sessionCluster,
     ...jobModel(stack, job),
+    autoscaler: autoscalerModel(job.autoscaler),
     flinkConfiguration: job.flinkConfiguration,
     path,
   };
+}
+
+type AutoscalerConfig = NonNullable<ApplicationJobConfig["autoscaler"]>;
+
+function autoscalerModel(a: AutoscalerConfig | undefined): AutoscalerModel | undefined {
+  return (
+    a && {
+      enabled: a.enabled,
+      mode: a.mode,
+      targetUtilization: a.targetUtilization,
+      utilizationMin: a.utilizationMin,
+      utilizationMax: a.utilizationMax,
+      stabilizationIntervalMs: a.stabilizationInterval,
+      metricsWindowMs: a.metricsWindow,
+      scaleUpMaxFactor: a.scaleUpMaxFactor,
+      scaleDownMaxFactor: a.scaleDownMaxFactor,
+      catchUpDurationMs: a.catchUpDuration,
+      restartTimeMs: a.restartTime,
+      minParallelism: a.minParallelism,
+      maxParallelism: a.maxParallelism,
+      memoryTuning: a.memoryTuning,
+      inPlaceScaling: a.inPlaceScaling,
+    }
+  );
+}
+
+/** Slots a job may use at most: its parallelism, or its autoscaler's ceiling when that is higher. */
+function slotCeiling(parallelism: number, a: AutoscalerModel | undefined): number {
+  return a?.enabled && a.mode === "scale" && a.maxParallelism
+    ? Math.max(parallelism, a.maxParallelism)
+    : parallelism;
 }

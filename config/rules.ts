@@ -5,6 +5,7 @@
 import { EksClusterConfig, StackConfig } from "./schema";
 import { Problem, PathSegment, problem } from "./problems";
 import { addressesCovered, cidrRange, IPV4_ADDRESSES } from "./cidrs";
+import { INSTANCE_FAMILIES } from "../components/cluster/instanceCatalog";
 import { defaultBucketPrefix, MAX_BUCKET_NAME, stateBucketName } from "./names";
 
 /** Namespaces the platform or Kubernetes own: never a team namespace. */
@@ -189,6 +190,22 @@ function namespaceProblems(stack: StackConfig, ns: Namespace, path: PathSegment[
   });
   problems.push(...uniqueNames(ns.snapshots, [...path, "snapshots"], "snapshot"));
 
+  // Capacity types choose Karpenter NodePool capacity; a fixed node group has one type.
+  const karpenter = stack.cluster.provider === "eks" && stack.cluster.karpenter;
+  if (!karpenter) {
+    const capacityPaths: PathSegment[][] = [
+      ...(ns.taskManagerCapacity ? [[...path, "taskManagerCapacity"]] : []),
+      ...(["jobs", "sessionClusters"] as const).flatMap((list) =>
+        ns[list].flatMap((c, i) =>
+          c.taskManagerCapacity ? [[...path, list, i, "taskManagerCapacity"]] : [],
+        ),
+      ),
+    ];
+    for (const p of capacityPaths) {
+      problems.push(problem(p, "only with cluster.karpenter (a node group has one capacityType)"));
+    }
+  }
+
   const sessionClusters = new Set(ns.sessionClusters.map((s) => s.name));
   ns.sessionJobs.forEach((job, i) => {
     if (!sessionClusters.has(job.sessionCluster)) {
@@ -342,8 +359,10 @@ function eksProblems(c: EksClusterConfig, production: boolean): Problem[] {
       ),
     );
   }
+  problems.push(...karpenterProblems(c));
   for (const group of ["system", "flink"] as const) {
     const g = c.nodeGroups[group];
+    if (!g) continue;
     const path = ["cluster", "nodeGroups", group];
     if (g.minSize > g.maxSize) {
       problems.push(problem([...path, "minSize"], `must not exceed maxSize (${g.minSize} > ${g.maxSize})`));
@@ -390,6 +409,73 @@ function haProblems(stack: StackConfig): Problem[] {
     } else if (production && n < 3) {
       problems.push(
         problem(path, `production needs a quorum that survives a member loss: 3 or 5 (got ${n})`),
+      );
+    }
+  }
+  return problems;
+}
+
+/** Karpenter or a Flink node group, and a NodePool that can place what the stack asks for. */
+function karpenterProblems(c: EksClusterConfig): Problem[] {
+  const k = c.karpenter;
+  const problems: Problem[] = [];
+  if (!k === !c.nodeGroups.flink) {
+    problems.push(
+      problem(
+        ["cluster", "karpenter"],
+        k
+          ? "Karpenter provisions the Flink nodes: remove cluster.nodeGroups.flink"
+          : "set cluster.nodeGroups.flink (a fixed node group) or cluster.karpenter (nodes that follow the jobs)",
+      ),
+    );
+  }
+  if (!k) return problems;
+  const path = ["cluster", "karpenter"];
+  (k.zones ?? []).forEach((zone, i) => {
+    if (!c.availabilityZones.includes(zone)) {
+      problems.push(
+        problem(
+          [...path, "zones", i],
+          `"${zone}" is not one of the cluster's availabilityZones (${c.availabilityZones.join(", ")})`,
+        ),
+      );
+    }
+  });
+  k.instanceFamilies.forEach((family, i) => {
+    const f = INSTANCE_FAMILIES[family];
+    if (!k.architectures.includes(f.architecture)) {
+      problems.push(
+        problem(
+          [...path, "instanceFamilies", i],
+          `${family} is ${f.architecture}, not one of the architectures ${k.architectures.join(", ")}`,
+        ),
+      );
+    }
+    if (k.localNvme && !f.localNvme) {
+      problems.push(
+        problem(
+          [...path, "instanceFamilies", i],
+          `${family} has no local NVMe; with localNvme use a \`d\` family such as m6id or r6id`,
+        ),
+      );
+    }
+  });
+  for (const arch of k.architectures) {
+    if (!k.instanceFamilies.some((f) => INSTANCE_FAMILIES[f].architecture === arch)) {
+      problems.push(
+        problem([...path, "architectures"], `no instance family for ${arch} in instanceFamilies`),
+      );
+    }
+  }
+  // Inside the VPC only, Karpenter reaches EC2, SQS (interruptions), SSM (AMI ids) and STS through endpoints.
+  if (c.httpsEgress === "vpc") {
+    const missing = (["ec2", "sqs", "ssm", "sts"] as const).filter((s) => !c.interfaceEndpoints.includes(s));
+    if (missing.length) {
+      problems.push(
+        problem(
+          ["cluster", "interfaceEndpoints"],
+          `httpsEgress "vpc" with Karpenter needs ${missing.map((m) => `"${m}"`).join(", ")}`,
+        ),
       );
     }
   }

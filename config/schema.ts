@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { FLINK_VERSIONS, EKS_VERSION_NAMES } from "../components/versions";
-import { INSTANCE_TYPE_NAMES } from "../components/cluster/instanceCatalog";
+import { INSTANCE_FAMILY_NAMES, INSTANCE_TYPE_NAMES } from "../components/cluster/instanceCatalog";
 import {
   cidr,
   count,
@@ -28,6 +28,13 @@ const flinkConfiguration = z.record(
   z.string({ error: "Flink configuration values must be strings" }),
 );
 
+const CAPACITY_TYPES = ["on-demand", "spot"] as const;
+/** Where TaskManagers may run: a spot interruption costs a restart from the last checkpoint. */
+const capacityTypes = z
+  .array(z.enum(CAPACITY_TYPES))
+  .min(1)
+  .refine((xs) => new Set(xs).size === xs.length, { error: "list each capacity type once" });
+
 /** Resources of a Flink process, every field optional so it can inherit the stack default. */
 const processResources = z.strictObject({
   cpu: cpu.optional().describe("Cores (requests = limits); the stack's `flink.*.cpu` when unset."),
@@ -45,19 +52,56 @@ const processResources = z.strictObject({
   pod: processPod.optional().describe("Pod settings for this process only (see `flink.pod`)."),
 });
 
+/**
+ * The operator's job autoscaler (flink-autoscaler AutoScalerOptions, operator release-1.15.0):
+ * every key below maps to one `job.autoscaler.*` option; unset ones keep the operator's default.
+ */
 const autoscaler = z.strictObject({
   enabled: z.boolean().default(true).describe("The operator's job autoscaler (`job.autoscaler.enabled`)."),
+  mode: z
+    .enum(["scale", "advisory"])
+    .default("scale")
+    .describe("`advisory` only computes and reports parallelism (`job.autoscaler.scaling.enabled: false`)."),
   targetUtilization: z
     .number()
     .gt(0)
     .lt(1)
     .default(0.7)
     .describe("Busy-time target per vertex (`job.autoscaler.utilization.target`)."),
+  utilizationMin: z.number().gt(0).lt(1).optional().describe("Scale down below this (`utilization.min`)."),
+  utilizationMax: z.number().gt(0).lt(1).optional().describe("Scale up above this (`utilization.max`)."),
   stabilizationInterval: durationDefault("5 min").describe("No scaling this long after a rescale."),
   metricsWindow: durationDefault("10 min").describe("Window the autoscaler averages metrics over."),
+  scaleUpMaxFactor: z
+    .number()
+    .positive()
+    .max(100000)
+    .optional()
+    .describe("Largest scale-up step (`scale-up.max-factor`)."),
+  scaleDownMaxFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe("Largest scale-down step, as a fraction (`scale-down.max-factor`, operator default 0.6)."),
+  catchUpDuration: duration
+    .optional()
+    .describe("Time to catch up on backlog after a rescale (`catch-up.duration`)."),
+  restartTime: duration.optional().describe("Expected restart time, counted in catch-up (`restart.time`)."),
+  minParallelism: count(1, 32768).optional().describe("Floor per vertex (`vertex.min-parallelism`)."),
   maxParallelism: count(1, 32768)
     .optional()
-    .describe("Ceiling per vertex; the fit checks count TaskManagers at this ceiling."),
+    .describe("Ceiling per vertex; the quota and node checks count TaskManagers at this ceiling."),
+  memoryTuning: z
+    .boolean()
+    .default(false)
+    .describe("Let the autoscaler tune TaskManager memory (`memory.tuning.enabled`)."),
+  inPlaceScaling: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Rescale without a savepoint redeploy: the adaptive scheduler and the operator's in-place scaling (Flink 1.18+; application jobs).",
+    ),
 });
 
 const UPGRADE_MODES = ["stateless", "savepoint", "last-state"] as const;
@@ -122,8 +166,33 @@ const applicationJob = z.strictObject({
   jobManager: processResources.prefault({}).describe("JobManager resources and replicas."),
   taskManager: processResources.prefault({}).describe("TaskManager resources and replicas."),
   autoscaler: autoscaler.optional().describe("The operator's autoscaler for this job."),
+  reactive: z
+    .strictObject({
+      minTaskManagers: count(1, 1000)
+        .optional()
+        .describe("Fewest TaskManagers (default ⌈parallelism ÷ slots⌉); the job starts with them."),
+      maxTaskManagers: count(1, 1000).describe("Most TaskManagers the HorizontalPodAutoscaler may run."),
+      cpuUtilization: count(10, 100)
+        .default(70)
+        .describe("Target average CPU use of the TaskManagers, % of their request."),
+      memoryUtilization: count(10, 100)
+        .optional()
+        .describe("Also scale on memory use, % of the request (working set)."),
+      scaleDownStabilization: durationDefault("10 min").describe(
+        "How long the HPA waits before removing TaskManagers (each change restarts the job from its last checkpoint).",
+      ),
+    })
+    .optional()
+    .describe(
+      "Reactive mode: a standalone deployment with `scheduler-mode: REACTIVE` whose TaskManagers a HorizontalPodAutoscaler scales; the job runs on every slot. Not with the autoscaler.",
+    ),
   pod: podSettings.optional().describe("Pod settings for its JobManager and TaskManagers (see `flink.pod`)."),
   logging: logging.optional().describe("Log levels or file (see `flink.logging`)."),
+  taskManagerCapacity: capacityTypes
+    .optional()
+    .describe(
+      "Karpenter: capacity types for its TaskManagers; the namespace's (or `cluster.karpenter`'s) when unset.",
+    ),
   ui: z
     .strictObject({
       ingress: z
@@ -149,8 +218,20 @@ const sessionCluster = z.strictObject({
       "TaskManager resources; replicas default ⌈Σ session-job parallelism ÷ slots⌉ (0 without jobs).",
     ),
   flinkConfiguration: flinkConfiguration.default({}).describe("Extra Flink settings for the cluster."),
+  reactive: z
+    .never({
+      error:
+        "reactive mode is for application jobs: a session cluster's TaskManagers serve several jobs, which the HPA cannot scale together",
+    })
+    .optional()
+    .describe("Not settable: reactive mode is for application jobs."),
   pod: podSettings.optional().describe("Pod settings for its JobManager and TaskManagers (see `flink.pod`)."),
   logging: logging.optional().describe("Log levels or file (see `flink.logging`)."),
+  taskManagerCapacity: capacityTypes
+    .optional()
+    .describe(
+      "Karpenter: capacity types for its TaskManagers; the namespace's (or `cluster.karpenter`'s) when unset.",
+    ),
   ui: z
     .strictObject({
       ingress: z
@@ -166,6 +247,11 @@ const sessionJob = z.strictObject({
   name: dnsLabel().describe("FlinkSessionJob name, unique among the namespace's session jobs."),
   sessionCluster: dnsLabel().describe("A session cluster of the same namespace."),
   ...jobFields,
+  autoscaler: autoscaler
+    .optional()
+    .describe(
+      "The operator's autoscaler for this session job (Flink 1.20+; `inPlaceScaling` does not apply).",
+    ),
 });
 
 const snapshot = z.strictObject({
@@ -290,6 +376,11 @@ function namespaceSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
     pod: podSettings
       .optional()
       .describe("Pod settings for every Flink pod of the namespace (see `flink.pod`)."),
+    taskManagerCapacity: capacityTypes
+      .optional()
+      .describe(
+        "Karpenter: capacity types for the namespace's TaskManagers; `cluster.karpenter`'s when unset.",
+      ),
     egress: z
       .array(egressRule)
       .default([])
@@ -340,7 +431,61 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   "kms",
   "elasticloadbalancing",
   "acm",
+  "sqs",
+  "ssm",
 ] as const;
+
+/** Karpenter v1 for the Flink nodes (aws/karpenter-provider-aws v1.14.1 NodePool and EC2NodeClass). */
+const karpenterSchema = z.strictObject({
+  instanceFamilies: z
+    .array(z.enum(INSTANCE_FAMILY_NAMES as [string, ...string[]]))
+    .min(1)
+    .default(["m6i", "m7i", "r6i", "r7i"])
+    .describe("Instance families Karpenter may launch (from components/cluster/instanceCatalog.ts)."),
+  architectures: z
+    .array(z.enum(["amd64", "arm64"]))
+    .min(1)
+    .default(["amd64"])
+    .describe("CPU architectures (the official Flink images are multi-arch; your own images must be too)."),
+  zones: z
+    .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/))
+    .min(1)
+    .optional()
+    .describe("Zones for Flink nodes; `availabilityZones` when unset."),
+  taskManagerCapacity: capacityTypes
+    .default(["on-demand"])
+    .describe(
+      "Capacity types for TaskManagers (namespaces and jobs may set their own); JobManagers are always on-demand.",
+    ),
+  limits: z
+    .strictObject({
+      cpu: z.number().positive().max(100000).describe("Most vCPUs of all Flink nodes together."),
+      memory: size.describe("Most memory of all Flink nodes together."),
+    })
+    .describe(
+      "NodePool limits: Karpenter launches nothing beyond them; every Flink pod at its ceiling must fit.",
+    ),
+  consolidateAfter: durationDefault("10 min").describe(
+    "How long a node must be empty before Karpenter removes it (only empty nodes are consolidated).",
+  ),
+  disruptionBudget: z
+    .string()
+    .regex(/^(100|[1-9]?[0-9])%$|^[0-9]+$/, { error: "must be a percentage such as 10% or a node count" })
+    .default("10%")
+    .describe("Nodes Karpenter may disrupt at once (drift, emptiness)."),
+  expireAfter: duration
+    .optional()
+    .describe(
+      "Replace nodes this old (a drain: TaskManagers restart from their checkpoint); never when unset.",
+    ),
+  diskSizeGiB: count(20, 2000).default(100).describe("Encrypted gp3 root volume of each Flink node."),
+  localNvme: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Only instance types with local NVMe (the `d` families), striped (RAID0) under the kubelet and containerd: RocksDB's working files live there. Needs `ephemeralStorage` on TaskManagers.",
+    ),
+});
 
 const roleArn = z
   .string()
@@ -417,9 +562,18 @@ function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
           system: nodeGroup.describe(
             "Platform pods: operator, monitoring, ZooKeeper, cert-manager, CoreDNS.",
           ),
-          flink: nodeGroup.describe("Flink pods only (tainted `flink-platform/pool=flink:NoSchedule`)."),
+          flink: nodeGroup
+            .optional()
+            .describe(
+              "Flink pods only (tainted `flink-platform/pool=flink:NoSchedule`); unset with `karpenter`.",
+            ),
         })
         .describe("Managed node groups."),
+      karpenter: karpenterSchema
+        .optional()
+        .describe(
+          "Karpenter provisions the Flink nodes (instead of `nodeGroups.flink`): JobManagers on on-demand capacity, TaskManagers as configured.",
+        ),
     })
     .describe("EKS (required in production).");
   const existing = z
@@ -432,6 +586,25 @@ function clusterSchema(d: (typeof TIER_DEFAULTS)[Tier]) {
         .min(1)
         .optional()
         .describe("StorageClass for PVCs; the cluster's default when unset."),
+      metricsServer: z
+        .strictObject({
+          install: z
+            .boolean()
+            .default(false)
+            .describe(
+              "Install metrics-server (reactive jobs' HPAs read CPU from it); leave false when the cluster has one.",
+            ),
+          insecureKubeletTls: z
+            .boolean()
+            .default(false)
+            .describe(
+              "Skip kubelet certificate checks: kind and k3d kubelets serve self-signed certificates.",
+            ),
+        })
+        .prefault({})
+        .describe(
+          "The resource metrics API a HorizontalPodAutoscaler needs (EKS: always installed when needed).",
+        ),
     })
     .describe("An existing cluster (development).");
   return z.discriminatedUnion("provider", [eks, existing], {
@@ -870,7 +1043,9 @@ export type SessionJobConfig = NamespaceConfig["sessionJobs"][number];
 export type SnapshotConfig = NamespaceConfig["snapshots"][number];
 export type ClusterConfig = StackConfig["cluster"];
 export type EksClusterConfig = Extract<ClusterConfig, { provider: "eks" }>;
-export type NodeGroupConfig = EksClusterConfig["nodeGroups"]["flink"];
+export type NodeGroupConfig = EksClusterConfig["nodeGroups"]["system"];
+export type KarpenterConfig = NonNullable<EksClusterConfig["karpenter"]>;
+export type CapacityType = (typeof CAPACITY_TYPES)[number];
 export type HaMode = (typeof HA_MODES)[number];
 export type UpgradeMode = (typeof UPGRADE_MODES)[number];
 export type EgressRuleConfig = NamespaceConfig["egress"][number];

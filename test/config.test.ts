@@ -19,7 +19,7 @@ describe("stack configuration", () => {
       stackVariant("prod", (c) => {
         c.namespaces[0].jobs[0].parallelism = 0;
         c.flink.taskManager.memory = "8 gigs";
-        c.cluster.nodeGroups.flink.minSize = 30;
+        c.cluster.nodeGroups.system.minSize = 30;
         c.namespaces[1].jobs[0].paralellism = 4;
       }),
     );
@@ -28,8 +28,8 @@ describe("stack configuration", () => {
     has(problems, "namespaces[1].jobs[0].paralellism", /did you mean "parallelism"/);
     // min > max is a cross-field rule; it runs once the types are sound, so check it alone.
     has(
-      problemsOf(stackVariant("prod", (c) => (c.cluster.nodeGroups.flink.minSize = 30))),
-      "cluster.nodeGroups.flink.minSize",
+      problemsOf(stackVariant("prod", (c) => (c.cluster.nodeGroups.system.minSize = 30))),
+      "cluster.nodeGroups.system.minSize",
       /must not exceed maxSize/,
     );
     assert.equal(problems.length, 3, problems.join("\n"));
@@ -133,12 +133,12 @@ describe("stack configuration", () => {
       stackVariant("prod", (c) => {
         c.cluster.vpcCidr = "10.0.0.0/33";
         c.cluster.kubernetesVersion = "1.20";
-        c.cluster.nodeGroups.flink.instanceTypes = ["m9.huge"];
+        c.cluster.nodeGroups.system.instanceTypes = ["m9.huge"];
       }),
     );
     has(problems, "cluster.vpcCidr", /not an IPv4 CIDR/);
     has(problems, "cluster.kubernetesVersion", /must be one of "1.33", "1.34"/);
-    has(problems, "cluster.nodeGroups.flink.instanceTypes[0]", /must be one of/);
+    has(problems, "cluster.nodeGroups.system.instanceTypes[0]", /must be one of/);
   });
 
   it("needs ZooKeeper quorums to be odd, and at least 3 in production", () => {

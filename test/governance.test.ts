@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import { problemsOf, stackVariant, validate } from "./harness";
 import { resolveModel } from "../config/model";
-import { checkFit, namespaceFit } from "../components/governance/fit";
+import { namespaceFit } from "../components/governance/fit";
 import { flinkNetworkPolicies } from "../components/governance/networkPolicies";
 
 const GiB = 1024 ** 3;
@@ -54,11 +54,12 @@ describe("namespace fit", () => {
       p,
       /^flink-platform:namespaces\[1\]\.quota: the Flink clusters in namespace "payments" need more/,
     );
-    assert.match(p, /cpu 22 > 16, memory 100Gi > 64Gi/);
-    // The table: one row per FlinkDeployment, then requests, headroom and quota.
+    assert.match(p, /cpu 26 > 16, memory 116Gi > 64Gi/);
+    // The table: one row per FlinkDeployment, then the total at the ceiling, headroom and quota.
     assert.match(p, /fraud-detection\s+2 × 1 cpu \/ 2Gi\s+3 × 2 cpu \/ 12Gi\s+5\s+8\s+40Gi/);
-    assert.match(p, /ledger-reconciliation\s+2 × 1 cpu \/ 2Gi\s+2 × 2 cpu \/ 8Gi\s+4\s+6\s+20Gi/);
-    assert.match(p, /requests\s+9\s+14\s+60Gi/);
+    // ledger-reconciliation is reactive: 2 TaskManagers today, up to 4 under its HPA.
+    assert.match(p, /ledger-reconciliation\s+2 × 1 cpu \/ 2Gi\s+2–4 × 2 cpu \/ 8Gi\s+6\s+10\s+36Gi/);
+    assert.match(p, /at ceiling\s+11\s+18\s+76Gi/);
     assert.match(p, /\+ upgrade headroom \(fraud-detection\)\s+5\s+8\s+40Gi/);
     assert.match(p, /quota\s+200\s+16\s+64Gi/);
   });
@@ -66,8 +67,8 @@ describe("namespace fit", () => {
   // The ResourceQuota admits a pod while used + requested <= hard (kubernetes/kubernetes
   // pkg/quota/v1/resources.go LessThanOrEqual): a namespace filled exactly to its quota fits.
   it("accepts a namespace whose requests plus upgrade headroom equal its quota exactly", () => {
-    // payments: requests 14 cpu, 60Gi, 9 pods; headroom (fraud-detection) 8 cpu, 40Gi, 5 pods.
-    const exact = { cpu: 22, memory: "100Gi", pods: 14 };
+    // payments at its ceiling: 18 cpu, 76Gi, 11 pods; headroom (fraud-detection) 8 cpu, 40Gi, 5 pods.
+    const exact = { cpu: 26, memory: "116Gi", pods: 16 };
     const text = stackVariant("prod", (c) => (c.namespaces[1].quota = exact));
     assert.deepEqual(problemsOf(text), []);
     const v = validate(text);
@@ -75,25 +76,47 @@ describe("namespace fit", () => {
     const fit = namespaceFit(resolveModel(v.stack).namespaces[1]);
     assert.deepEqual(
       { cpu: fit.quota.cpu, memory: fit.quota.memory, pods: fit.quota.pods, fits: fit.fits },
-      { cpu: 22, memory: 100 * GiB, pods: 14, fits: true },
+      { cpu: 26, memory: 116 * GiB, pods: 16, fits: true },
     );
   });
 
   it("refuses a namespace one unit short in any dimension, naming exactly that dimension", () => {
     for (const [quota, reason] of [
-      [{ cpu: 21.9, memory: "100Gi", pods: 14 }, "cpu 22 > 21900m"],
-      [{ cpu: 22, memory: "102399Mi", pods: 14 }, "memory 100Gi > 102399Mi"],
-      [{ cpu: 22, memory: "100Gi", pods: 13 }, "pods 14 > 13"],
+      [{ cpu: 25.9, memory: "116Gi", pods: 16 }, "cpu 26 > 25900m"],
+      [{ cpu: 26, memory: "118783Mi", pods: 16 }, "memory 116Gi > 118783Mi"],
+      [{ cpu: 26, memory: "116Gi", pods: 15 }, "pods 16 > 15"],
     ] as const) {
       const problems = problemsOf(stackVariant("prod", (c) => (c.namespaces[1].quota = quota)));
       assert.equal(problems.length, 1, problems.join("\n"));
       assert.ok(
         problems[0].startsWith(
-          `flink-platform:namespaces[1].quota: the Flink clusters in namespace "payments" need more than its quota (${reason}), counting room for one stateful upgrade`,
+          `flink-platform:namespaces[1].quota: the Flink clusters in namespace "payments" need more than its quota (${reason}), counting TaskManagers at their autoscaler ceiling and room for one stateful upgrade`,
         ),
         problems[0],
       );
     }
+  });
+
+  it("counts autoscaled TaskManagers at their ceiling, today's need apart", () => {
+    const analytics = namespaceFit(model("prod").namespaces.find((n) => n.name === "analytics")!);
+    // clickstream-enrichment: 16 ÷ 4 = 4 TaskManagers today, 64 ÷ 4 = 16 at its ceiling (2 cpu / 8Gi each).
+    assert.equal(analytics.ceiling.cpu - analytics.requests.cpu, 12 * 2);
+    assert.equal((analytics.ceiling.memory - analytics.requests.memory) / GiB, 12 * 8);
+    // The headroom is the largest stateful cluster at its ceiling: clickstream-enrichment, 2 JM + 16 TM.
+    assert.deepEqual(
+      { cpu: analytics.upgradeHeadroom.cpu, memory: analytics.upgradeHeadroom.memory },
+      { cpu: 2 + 32, memory: (4 + 128) * GiB },
+    );
+    const refused = problemsOf(
+      stackVariant("prod", (c) => (c.namespaces[0].jobs[0].autoscaler.maxParallelism = 128)),
+    );
+    assert.ok(
+      refused.some((l) =>
+        /^flink-platform:namespaces\[0\]\.quota: .*counting TaskManagers at their autoscaler ceiling/.test(l),
+      ),
+      refused.join("\n"),
+    );
+    assert.ok(refused.some((l) => /clickstream-enrichment\s+2 × 1 cpu \/ 2Gi\s+4–32 × 2 cpu \/ 8Gi/.test(l)));
   });
 
   it("refuses a container above the LimitRange maximum", () => {

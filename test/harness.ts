@@ -12,13 +12,27 @@ import { STACK_CHECKS } from "../components/platform/stackChecks";
 
 export type StackDoc = { config: Record<string, unknown> };
 
-export function loadStackDoc(stack: "dev" | "prod"): StackDoc {
+export function loadStackDoc(stack: "dev" | "staging" | "prod"): StackDoc {
   return parse(readFileSync(`Pulumi.${stack}.yaml`, "utf8")) as StackDoc;
+}
+
+/**
+ * Prod with a fixed Flink node group instead of Karpenter: for checks that are about node groups.
+ */
+export function withFlinkNodeGroup(c: Record<string, any>): void {
+  delete c.cluster.karpenter;
+  c.cluster.nodeGroups.flink = {
+    instanceTypes: ["m6i.2xlarge", "m7i.2xlarge"],
+    minSize: 3,
+    desiredSize: 14,
+    maxSize: 20,
+  };
+  for (const ns of c.namespaces) delete ns.taskManagerCapacity;
 }
 
 /** A shipped stack file with `edit` applied to its config (keys without the `flink-platform:` prefix). */
 export function stackVariant(
-  stack: "dev" | "prod",
+  stack: "dev" | "staging" | "prod",
   edit: (c: Record<string, any>) => void = () => {},
 ): string {
   const doc = loadStackDoc(stack);

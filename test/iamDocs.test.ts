@@ -26,10 +26,11 @@ function doc(file: string, environment?: string): PolicyDocument {
   const text = readFileSync(`docs/iam/${file}`, "utf8");
   return JSON.parse(environment === undefined ? text : text.replace(/ENVIRONMENT/g, environment));
 }
-/** The inline policy and the managed policy for CloudWatch Logs, attached to the same role. */
+/** The inline policy and the managed policies for CloudWatch Logs and Karpenter, attached to the same role. */
 const deployPolicy = (env: string) => [
   doc("deploy-role-policy.json", env),
   doc("deploy-role-logs-policy.json", env),
+  doc("deploy-role-capacity-policy.json", env),
 ];
 const boundaryPolicy = (env: string) => [doc("permissions-boundary.json", env)];
 const boundaryArn = (env: string) => `arn:aws:iam::${ACCOUNT}:policy/flink-platform-boundary-${env}`;
@@ -75,6 +76,7 @@ describe("published IAM documents (docs/iam)", () => {
     for (const file of [
       "deploy-role-policy.json",
       "deploy-role-logs-policy.json",
+      "deploy-role-capacity-policy.json",
       "permissions-boundary.json",
     ]) {
       const template = readFileSync(`docs/iam/${file}`, "utf8");
@@ -95,6 +97,7 @@ describe("published IAM documents (docs/iam)", () => {
     for (const env of [...ENVIRONMENTS, "a".repeat(20)]) {
       assert.ok(size("deploy-role-policy.json", env) <= 10240, `deploy policy for ${env}`);
       assert.ok(size("deploy-role-logs-policy.json", env) <= 6144, `deploy logs policy for ${env}`);
+      assert.ok(size("deploy-role-capacity-policy.json", env) <= 6144, `deploy capacity policy for ${env}`);
       assert.ok(size("permissions-boundary.json", env) <= 6144, `boundary for ${env}`);
     }
   });
@@ -1101,6 +1104,75 @@ function programCalls(resources: RecordedResource[], env: Env): ProgramCall[] {
         }
         break;
       }
+      case "aws:sqs/queue:Queue": {
+        const queue = `arn:aws:sqs:${REGION}:${ACCOUNT}:${i.name}`;
+        for (const action of [
+          "sqs:CreateQueue",
+          "sqs:GetQueueAttributes",
+          "sqs:SetQueueAttributes",
+          "sqs:TagQueue",
+          "sqs:ListQueueTags",
+          "sqs:UntagQueue",
+          "sqs:DeleteQueue",
+        ]) {
+          call(what, action, [queue, {}]);
+        }
+        break;
+      }
+      case "aws:sqs/queuePolicy:QueuePolicy": {
+        // Its queue, named in the URL the queue's id is.
+        const queue = `arn:aws:sqs:${REGION}:${ACCOUNT}:${String(i.queueUrl).split("/").pop()}`;
+        for (const action of ["sqs:SetQueueAttributes", "sqs:GetQueueAttributes"])
+          call(what, action, [queue, {}]);
+        break;
+      }
+      case "aws:cloudwatch/eventRule:EventRule": {
+        const rule = `arn:aws:events:${REGION}:${ACCOUNT}:rule/${i.name}`;
+        for (const action of [
+          "events:PutRule",
+          "events:DescribeRule",
+          "events:TagResource",
+          "events:ListTagsForResource",
+          "events:DeleteRule",
+        ]) {
+          call(what, action, [rule, {}]);
+        }
+        break;
+      }
+      case "aws:cloudwatch/eventTarget:EventTarget": {
+        const rule = `arn:aws:events:${REGION}:${ACCOUNT}:rule/${i.rule}`;
+        for (const action of ["events:PutTargets", "events:ListTargetsByRule", "events:RemoveTargets"]) {
+          call(what, action, [rule, {}]);
+        }
+        break;
+      }
+      case "aws:iam/instanceProfile:InstanceProfile": {
+        const profile = `arn:aws:iam::${ACCOUNT}:instance-profile/${i.name}`;
+        for (const action of [
+          "iam:CreateInstanceProfile",
+          "iam:TagInstanceProfile",
+          "iam:GetInstanceProfile",
+          "iam:AddRoleToInstanceProfile",
+          "iam:RemoveRoleFromInstanceProfile",
+          "iam:DeleteInstanceProfile",
+        ]) {
+          call(what, action, [profile, {}]);
+        }
+        // Adding a role to a profile passes it.
+        call(what, "iam:PassRole", [arn.role(i.role), { "iam:PassedToService": "ec2.amazonaws.com" }]);
+        break;
+      }
+      case "aws:ec2/tag:Tag": {
+        // The security group EKS created for the cluster: it carries the cluster's name, not ours.
+        const sg = arn.ec2(`security-group/${i.resourceId}`);
+        const eksOwned = {
+          "aws:ResourceTag/aws:eks:cluster-name": `flink-${env}`,
+          "aws:TagKeys": String(i.key),
+        };
+        call(what, "ec2:CreateTags", [sg, eksOwned]);
+        call(what, "ec2:DeleteTags", [sg, eksOwned]);
+        break;
+      }
       case "aws:cloudwatch/queryDefinition:QueryDefinition":
         // Saved queries have no ARN: IAM authorizes them on "*" only, in every environment alike.
         for (const action of [
@@ -1114,7 +1186,7 @@ function programCalls(resources: RecordedResource[], env: Env): ProgramCall[] {
       default:
         throw new Error(
           `no deploy-role calls are known for ${r.type}: list what the AWS provider calls for it here, ` +
-            "and grant them in docs/iam/deploy-role-policy.json (or deploy-role-logs-policy.json)",
+            "and grant them in docs/iam/deploy-role-policy.json (or deploy-role-logs-policy.json, deploy-role-capacity-policy.json)",
         );
     }
   }

@@ -30,6 +30,7 @@ describe("namespaces as rendered", () => {
       );
       for (const n of report.namespaces) {
         assert.deepEqual(Object.keys(n).sort(), [
+          "ceiling",
           "fits",
           "limits",
           "name",

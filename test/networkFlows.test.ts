@@ -142,6 +142,9 @@ describe("network flows (NetworkPolicies evaluated)", () => {
           "logs",
           "elasticloadbalancing",
           "acm",
+          // Karpenter's interruption queue and AMI parameters.
+          "sqs",
+          "ssm",
         ];
       }),
       "prod",

@@ -1,6 +1,6 @@
 /** The node fit check: what the scheduler could not place is refused at preview, with numbers. */
 import { strict as assert } from "assert";
-import { problemsOf, render, stackVariant, validate } from "./harness";
+import { problemsOf, render, stackVariant, validate, withFlinkNodeGroup } from "./harness";
 import { resolveModel } from "../config/model";
 import { nodeShape, packNodes, poolFits } from "../components/capacity/nodeFit";
 import { PodDemand } from "../components/capacity/podDemand";
@@ -58,7 +58,8 @@ describe("node fit", () => {
   it("counts TaskManagers at their autoscaler ceiling against the Flink pool's nodes (desiredSize)", () => {
     const problems = problemsOf(
       stackVariant("prod", (c) => {
-        // 512 ÷ 4 slots = 128 TaskManagers of 2 cpu / 8g: far beyond 12 m6i.2xlarge nodes.
+        withFlinkNodeGroup(c);
+        // 512 ÷ 4 slots = 128 TaskManagers of 2 cpu / 8g: far beyond 14 m6i.2xlarge nodes.
         c.namespaces[0].jobs[0].autoscaler.maxParallelism = 512;
         c.namespaces[0].quota = { cpu: 1000, memory: "4000Gi" };
         c.policy = { maxTaskManagers: 200, maxParallelism: 1024 };
@@ -68,7 +69,7 @@ describe("node fit", () => {
     assert.ok(flink, problems.join("\n"));
     assert.match(
       flink!,
-      /the flink pool needs \d+ m6i\.2xlarge\/m7i\.2xlarge nodes .*autoscaler ceiling.* but has 12 \(desiredSize/,
+      /the flink pool needs \d+ m6i\.2xlarge\/m7i\.2xlarge nodes .*autoscaler ceiling.* but has 14 \(desiredSize/,
     );
     assert.match(flink!, /FlinkDeployment\/analytics\/clickstream-enrichment:taskmanager\s+128\s+2\s+8Gi/);
   });

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { manifest, one, ofType, render, stackVariant } from "./harness";
+import { manifest, one, ofType, render, stackVariant, withFlinkNodeGroup } from "./harness";
 import { RecordedResource } from "../tools/offline/mockRuntime";
 import { writeRender } from "../tools/offline/render";
 import { mkdtempSync, readFileSync, readdirSync } from "fs";
@@ -203,6 +203,9 @@ describe("prod: EKS", () => {
           "logs",
           "elasticloadbalancing",
           "acm",
+          // Karpenter's interruption queue and AMI parameters.
+          "sqs",
+          "ssm",
         ];
       }),
       "prod",
@@ -249,8 +252,9 @@ describe("prod: EKS", () => {
 
   it("requires IMDSv2 with hop limit 1 and encrypted gp3 volumes on every node group", async () => {
     const { resources } = await prod();
+    // The system node group's: Karpenter's Flink nodes take theirs from the EC2NodeClass (test/karpenter.test.ts).
     const templates = ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate");
-    assert.equal(templates.length, 2);
+    assert.equal(templates.length, 1);
     for (const t of templates) {
       const i = t.inputs as any;
       assert.equal(i.metadataOptions.httpTokens, "required");
@@ -258,11 +262,17 @@ describe("prod: EKS", () => {
       assert.equal(i.blockDeviceMappings[0].ebs.volumeType, "gp3");
       assert.equal(i.blockDeviceMappings[0].ebs.encrypted, "true");
     }
+  });
+
+  it("without Karpenter runs a tainted Flink node group of exactly its desired size", async () => {
+    const { resources } = await render(stackVariant("prod", withFlinkNodeGroup), "prod");
+    assert.equal(ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate").length, 2);
     const flink = one(resources, "aws:eks/nodeGroup:NodeGroup", "-flink");
     assert.deepEqual((flink.inputs as any).taints, [
       { key: "flink-platform/pool", value: "flink", effect: "NO_SCHEDULE" },
     ]);
-    assert.deepEqual((flink.inputs as any).scalingConfig, { minSize: 3, desiredSize: 12, maxSize: 20 });
+    assert.deepEqual((flink.inputs as any).scalingConfig, { minSize: 3, desiredSize: 14, maxSize: 20 });
+    assert.ok(!resources.some((r) => (r.inputs as any)?.kind === "NodePool"));
   });
 
   it("pins core add-ons, gives the EBS CSI driver its own IRSA role and a default encrypted gp3 class", async () => {
@@ -298,7 +308,7 @@ describe("prod: EKS ordering and upgrades", () => {
     const addon = (n: string) =>
       ofType(resources, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === n)!.name;
     const attachments = ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-      .filter((a) => /-node-/.test(a.name))
+      .filter((a) => /-cluster-node-/.test(a.name))
       .map((a) => a.name);
     assert.equal(attachments.length, 2);
     for (const group of ofType(resources, "aws:eks/nodeGroup:NodeGroup")) {

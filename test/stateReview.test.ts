@@ -271,20 +271,21 @@ describe("PR review: state at risk, restarts and replacements of real renders", 
     assert.match(checkpoints.restarts[2].interruption, /latest checkpoint.*2 min/);
   });
 
-  it("a new VPC range replaces the subnets and, through their ids, both node groups", async () => {
+  it("a new VPC range replaces the subnets and, through their ids, the node group", async () => {
     const head = await records((c) => (c.cluster.vpcCidr = "10.41.0.0/16"));
     const review = reviewStack(base, head);
     const groups = review.replacements.filter((r) => r.resource.startsWith("aws:eks/nodeGroup"));
-    assert.deepEqual(names(groups), ["flink-platform-cluster-flink", "flink-platform-cluster-system"]);
+    // The system node group; Karpenter's Flink nodes find their subnets by tag.
+    assert.deepEqual(names(groups), ["flink-platform-cluster-system"]);
     assert.match(groups[0].because[0], /^subnetIds \(Subnet .* is replaced\)$/);
     assert.equal(review.replacements.filter((r) => r.resource.startsWith("aws:ec2/subnet")).length, 6);
   });
 
-  it("a bigger node disk rolls the Flink nodes through a new launch-template version", async () => {
-    const review = reviewStack(base, await records((c) => (c.cluster.nodeGroups.flink.diskSizeGiB = 100)));
+  it("a bigger node disk rolls the system nodes through a new launch-template version", async () => {
+    const review = reviewStack(base, await records((c) => (c.cluster.nodeGroups.system.diskSizeGiB = 100)));
     assert.deepEqual(
       review.replacements.map((r) => [names([r])[0], r.because]),
-      [["flink-platform-cluster-flink", ["launch template flink-platform-cluster-flink (new version)"]]],
+      [["flink-platform-cluster-system", ["launch template flink-platform-cluster-system (new version)"]]],
     );
     assert.match(review.replacements[0].effect, /^Nodes replaced in place, 1 at a time/);
   });

@@ -32,20 +32,25 @@ const render = (stack: string, config: string) => [
   join(work, stack),
 ];
 
-/** A prod-like stack with `jobs` application jobs over ⌈jobs ÷ 25⌉ namespaces. */
-function generatedStack(jobs: number): string {
+/**
+ * A prod-like stack with `jobs` application jobs over ⌈jobs ÷ 25⌉ namespaces; with `autoscaled`,
+ * every other job runs the operator's autoscaler up to 16 (ceilings, quotas and in-place scaling
+ * are then computed for it).
+ */
+function generatedStack(jobs: number, autoscaled = false): string {
   const perNamespace = 25;
   const namespaces = Array.from({ length: Math.ceil(jobs / perNamespace) }, (_, n) => ({
     name: `team-${n}`,
     quota: { cpu: 1000, memory: "4000Gi", pods: 1000, flinkDeployments: 100 },
     jobs: Array.from({ length: Math.min(perNamespace, jobs - n * perNamespace) }, (_, j) => ({
       name: `job-${n}-${j}`,
-      jarURI: `s3://artifacts/team-${n}/job-${j}.jar`,
+      jarURI: `local:///opt/flink/usrlib/team-${n}-job-${j}.jar`,
       entryClass: "com.example.Job",
       parallelism: 1 + ((n + j) % 8),
+      ...(autoscaled && j % 2 === 0 ? { autoscaler: { maxParallelism: 16 } } : {}),
     })),
   }));
-  const file = join(work, `Pulumi.jobs${jobs}.yaml`);
+  const file = join(work, `Pulumi.jobs${jobs}${autoscaled ? "a" : ""}.yaml`);
   writeFileSync(
     file,
     stringify({
@@ -93,3 +98,12 @@ const [, t10] = scale[0];
 const [, t500] = scale[2];
 const growth = (t500 - fixed) / (t10 - fixed);
 console.log(`  500-job cost above start-up = ${growth.toFixed(1)}x the 10-job cost (linear would be 50x)`);
+
+// The same 500 jobs with the autoscaler on every other one: ceilings, quotas and in-place scaling.
+const autoscaledFile = generatedStack(500, true);
+const autoscaled = median(
+  Array.from({ length: Math.max(1, Math.ceil(RUNS / 2)) }, () => time(render("jobs500a", autoscaledFile))),
+);
+console.log(
+  `  500 jobs, autoscaler on half: ${autoscaled.toFixed(0)} ms = ${(autoscaled / t500).toFixed(2)}x the plain 500-job render`,
+);

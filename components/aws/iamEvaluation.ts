@@ -72,11 +72,14 @@ function operatorMatches(
   expected: string[],
   context: Record<string, string>,
 ): boolean {
-  // Multi-valued keys (kms:ResourceAliases...) carry one value here: ForAnyValue reduces to the plain operator.
-  const plain = operator.replace(/^ForAnyValue:/, "");
+  // Multi-valued keys (kms:ResourceAliases, aws:TagKeys...) carry one value here: ForAnyValue and
+  // ForAllValues reduce to the plain operator, except that ForAllValues holds for an absent key.
+  const forAll = operator.startsWith("ForAllValues:");
+  const plain = operator.replace(/^For(Any|All)Values?:/, "");
   const ifExists = plain.endsWith("IfExists");
   const op = ifExists ? plain.slice(0, -"IfExists".length) : plain;
   const actual = context[key];
+  if (forAll && actual === undefined) return true;
   if (op === "Null") return expected.some((e) => (e === "true") === (actual === undefined));
   const negated = /Not/.test(op);
   if (actual === undefined) return ifExists || negated;

@@ -8,10 +8,10 @@
  */
 import { PlatformModel } from "../../config/model";
 import { flinkPodRequests } from "../../config/capacity";
-import { NodeGroupConfig } from "../../config/schema";
+import { KarpenterConfig, NodeGroupConfig } from "../../config/schema";
 import { Problem, problem } from "../../config/problems";
 import { formatQuantity } from "../../config/units";
-import { INSTANCE_CATALOG } from "../cluster/instanceCatalog";
+import { familyOf, INSTANCE_CATALOG } from "../cluster/instanceCatalog";
 import { formatCpu } from "../kube/podSecurity";
 import { EKS_DAEMONSETS, perNodeOverhead, Pool, PodDemand, stackPods } from "./podDemand";
 import { Requests } from "../kube/resources";
@@ -28,6 +28,8 @@ export interface NodeShape {
 
 export interface PoolFit {
   pool: Pool;
+  /** A managed node group of `desiredSize` nodes, or a Karpenter NodePool bounded by its limits. */
+  provisioner: "node-group" | "karpenter";
   node: NodeShape;
   /** Nodes the pool runs: its desiredSize (no node autoscaler runs). */
   nodes: number;
@@ -149,17 +151,65 @@ function upgradeHeadroom(model: PlatformModel): PodDemand[] {
   ];
 }
 
+/**
+ * A Karpenter NodePool's node for the fit check: the largest catalog type of its families and
+ * architectures (Karpenter may launch larger ones; these are the ones the platform can vouch for),
+ * less the DaemonSets; its local disk is the NVMe stripe with `localNvme`, else the root volume.
+ */
+export function karpenterNodeShape(
+  k: KarpenterConfig,
+  overhead: Requests & { pods: number },
+): NodeShape & { vcpu: number; memoryBytes: number } {
+  const candidates = Object.entries(INSTANCE_CATALOG).filter(
+    ([name, t]) => k.instanceFamilies.includes(familyOf(name)) && k.architectures.includes(t.architecture),
+  );
+  const [name, t] = candidates.reduce((a, b) =>
+    b[1].allocatableMemoryBytes > a[1].allocatableMemoryBytes ||
+    (b[1].allocatableMemoryBytes === a[1].allocatableMemoryBytes && b[1].allocatableCpu > a[1].allocatableCpu)
+      ? b
+      : a,
+  );
+  return {
+    instanceType: name,
+    cpu: (milli(t.allocatableCpu) - milli(overhead.cpu)) / 1000,
+    memory: t.allocatableMemoryBytes - overhead.memory,
+    pods: t.maxPods - overhead.pods,
+    // RAID0 over the instance store makes all of it the node's ephemeral storage (Karpenter docs, nodeclasses.md).
+    ephemeral: k.localNvme ? t.localNvmeGiB * 1024 ** 3 : allocatableEphemeral(k.diskSizeGiB),
+    vcpu: t.vcpu,
+    memoryBytes: t.memoryBytes,
+  };
+}
+
 export function poolFits(model: PlatformModel): PoolFit[] {
   if (model.cluster.provider !== "eks") return [];
   const groups = model.cluster.nodeGroups;
+  const karpenter = model.cluster.karpenter;
   const pods = [...stackPods(model), ...upgradeHeadroom(model)];
-  return (["system", "flink"] as const).map((pool) => {
-    const node = nodeShape(groups[pool], perNodeOverhead(model));
+  return (["system", "flink"] as const).map((pool): PoolFit => {
     const mine = pods.filter((p) => p.pool === pool);
+    const group = groups[pool];
+    if (pool === "flink" && karpenter) {
+      const node = karpenterNodeShape(karpenter, perNodeOverhead(model));
+      return {
+        pool,
+        provisioner: "karpenter",
+        node,
+        // As many of the largest nodes as the NodePool's limits allow.
+        nodes: Math.floor(
+          Math.min(karpenter.limits.cpu / node.vcpu, karpenter.limits.memory / node.memoryBytes),
+        ),
+        nodesNeeded: packNodes(mine, node),
+        pods: mine,
+        oversized: mine.filter((p) => !fits(p, node)),
+      };
+    }
+    const node = nodeShape(group!, perNodeOverhead(model));
     return {
       pool,
+      provisioner: "node-group",
       node,
-      nodes: groups[pool].desiredSize,
+      nodes: group!.desiredSize,
       nodesNeeded: packNodes(mine, node),
       pods: mine,
       oversized: mine.filter((p) => !fits(p, node)),
@@ -193,18 +243,29 @@ function podTable(fit: PoolFit): string {
 
 export function checkNodeFit(model: PlatformModel): Problem[] {
   return poolFits(model).flatMap((fit) => {
-    const groupPath = ["cluster", "nodeGroups", fit.pool];
+    const karpenter = fit.provisioner === "karpenter";
+    const groupPath = karpenter ? ["cluster", "karpenter"] : ["cluster", "nodeGroups", fit.pool];
+    const typesKey = karpenter ? "instanceFamilies" : "instanceTypes";
     const problems = fit.oversized.map((p) =>
       problem(
         p.path,
         `${p.owner} (${formatCpu(p.cpu)} cpu, ${formatQuantity(p.memory)}` +
           `${p.ephemeral ? `, ${formatQuantity(p.ephemeral)} local disk` : ""}) does not fit one ${fit.pool} node: a ` +
           `${fit.node.instanceType} node offers ${formatCpu(fit.node.cpu)} cpu and ${formatQuantity(fit.node.memory)} ` +
-          `${p.ephemeral ? `(and ${formatQuantity(fit.node.ephemeral)} of its ${groupPath.join(".")}.diskSizeGiB disk) ` : ""}` +
-          `to pods (allocatable less DaemonSets); use a larger type in ${groupPath.join(".")}.instanceTypes or a smaller pod`,
+          `${p.ephemeral ? `(and ${formatQuantity(fit.node.ephemeral)} of local disk) ` : ""}` +
+          `to pods (allocatable less DaemonSets); use a larger type in ${groupPath.join(".")}.${typesKey} or a smaller pod`,
       ),
     );
-    if (fit.nodesNeeded > fit.nodes) {
+    if (karpenter && fit.nodesNeeded > fit.nodes) {
+      problems.push(
+        problem(
+          [...groupPath, "limits"],
+          `the Flink pods (TaskManagers at their autoscaler ceiling, room for one stateful upgrade) need ` +
+            `${fit.nodesNeeded} ${fit.node.instanceType} nodes, but the NodePool limits hold ${fit.nodes}; raise ` +
+            `cluster.karpenter.limits or shrink the pods:\n${podTable(fit)}`,
+        ),
+      );
+    } else if (fit.nodesNeeded > fit.nodes) {
       problems.push(
         problem(
           [...groupPath, "desiredSize"],

@@ -3,9 +3,9 @@
  * and model the components deploy (so the fit check can never disagree with what is applied),
  * and the DaemonSets every node carries. Pure.
  */
-import { FlinkClusterModel, PlatformModel, ProcessSpec } from "../../config/model";
+import { PlatformModel, ProcessSpec } from "../../config/model";
 import { PathSegment } from "../../config/problems";
-import { flinkPodRequests, taskManagersFor } from "../../config/capacity";
+import { flinkPodRequests } from "../../config/capacity";
 import { addRequests, Requests, podRequests } from "../kube/resources";
 import { certManagerValues, operatorValues } from "../flink/operator";
 import { kubePrometheusStackValues, NODE_EXPORTER_REQUESTS } from "../monitoring/stackValues";
@@ -13,6 +13,12 @@ import { containerResources } from "../kube/podSecurity";
 import { operatorReadsS3 } from "../flink/artifacts";
 import { LB_CONTROLLER_REPLICAS, LB_CONTROLLER_RESOURCES } from "../ingress/loadBalancerController";
 import { uiIngressClusters } from "../ingress/uiIngress";
+import {
+  installsMetricsServer,
+  METRICS_SERVER_RESOURCES,
+  metricsServerReplicas,
+} from "../scaling/metricsServer";
+import { KARPENTER_RESOURCES } from "../karpenter/nodePool";
 
 export type Pool = "system" | "flink";
 
@@ -187,18 +193,30 @@ function platformPods(model: PlatformModel): PodDemand[] {
       ["ui", "ingress"],
     );
   }
+  if (model.cluster.provider === "eks" && model.cluster.karpenter) {
+    // The chart's required hostname anti-affinity: two system nodes at least.
+    add(
+      "Deployment/karpenter",
+      2,
+      spec([{ resources: containerResources(KARPENTER_RESOURCES.cpu, KARPENTER_RESOURCES.memoryBytes) }]),
+      ["cluster", "karpenter"],
+      "karpenter",
+    );
+  }
+  if (installsMetricsServer(model)) {
+    add(
+      "Deployment/metrics-server",
+      metricsServerReplicas(model),
+      spec([
+        { resources: containerResources(METRICS_SERVER_RESOURCES.cpu, METRICS_SERVER_RESOURCES.memoryBytes) },
+      ]),
+      ["cluster"],
+    );
+  }
   if (model.cluster.provider === "eks") {
     for (const d of EKS_SYSTEM_DEPLOYMENTS) add(d.owner, d.replicas, d, ["cluster", "nodeGroups", "system"]);
   }
   return pods;
-}
-
-/** TaskManagers a cluster may run: its replicas, or what its autoscaler may scale up to. */
-export function taskManagerCeiling(c: FlinkClusterModel): number {
-  const max = c.autoscaler?.enabled ? c.autoscaler.maxParallelism : undefined;
-  return max && c.job && !c.taskManager.replicasExplicit
-    ? Math.max(c.taskManager.replicas, taskManagersFor(max, c.taskSlots))
-    : c.taskManager.replicas;
 }
 
 /** One Flink process's pods: the Flink container with its sidecars (and init containers). */
@@ -222,7 +240,7 @@ function flinkPods(model: PlatformModel): PodDemand[] {
         ...c.path,
         "jobManager",
       ]),
-      flinkPod(`FlinkDeployment/${ns.name}/${c.name}:taskmanager`, c.taskManager, taskManagerCeiling(c), [
+      flinkPod(`FlinkDeployment/${ns.name}/${c.name}:taskmanager`, c.taskManager, c.taskManagerCeiling, [
         ...c.path,
         "taskManager",
       ]),

@@ -37,6 +37,11 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly oidcProviderArn: pulumi.Output<string>;
   readonly oidcIssuerUrl: pulumi.Output<string>;
   readonly vpcId: pulumi.Output<string>;
+  /** The system node group: controllers that must not run on nodes they manage wait for it. */
+  readonly systemNodes: pulumi.Resource;
+  readonly endpoint: pulumi.Output<string>;
+  /** The security group EKS creates for the cluster and its nodes. */
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:cluster:EksCluster", name, {}, opts);
@@ -293,7 +298,9 @@ export class EksCluster extends pulumi.ComponentResource {
       );
     };
     const systemNodes = nodeGroup("system", c.nodeGroups.system);
-    nodeGroup("flink", c.nodeGroups.flink);
+    // With Karpenter the Flink nodes are its NodePool's (components/karpenter), not a node group.
+    if (c.nodeGroups.flink) nodeGroup("flink", c.nodeGroups.flink);
+    this.systemNodes = systemNodes;
     // These run as Deployments, so they need nodes to become healthy.
     addon("coredns", {}, [systemNodes]);
     addon("aws-ebs-csi-driver", { roleArn: ebs.role.arn }, [systemNodes, ebs.attachment]);
@@ -302,6 +309,8 @@ export class EksCluster extends pulumi.ComponentResource {
     this.oidcProviderArn = oidc.arn;
     this.oidcIssuerUrl = issuerUrl;
     this.vpcId = network.vpcId;
+    this.endpoint = cluster.endpoint;
+    this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
     this.kubeconfig = pulumi.secret(
       pulumi
         .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])

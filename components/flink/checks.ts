@@ -6,6 +6,7 @@
 import { StackConfig } from "../../config/schema";
 import {
   resolveModel,
+  AutoscalerModel,
   FlinkClusterModel,
   JobModel,
   NamespaceModel,
@@ -156,6 +157,80 @@ function checkCluster(c: FlinkClusterModel): Problem[] {
     problems.push(problem([...c.path, "taskManager", "replicas"], `${who}: needs at least one TaskManager`));
   }
   problems.push(...memoryProblems(c, who));
+  if (c.autoscaler) problems.push(...autoscalerProblems(c.autoscaler, [...c.path, "autoscaler"], who));
+  if (c.reactive) problems.push(...reactiveProblems(c, who));
+  if (c.autoscaler?.enabled && c.taskManager.replicasExplicit && c.autoscaler.maxParallelism) {
+    const slots = c.taskManager.replicas * c.taskSlots;
+    if (c.autoscaler.maxParallelism > slots) {
+      problems.push(
+        problem(
+          [...c.path, "taskManager", "replicas"],
+          `${who}: fixed at ${c.taskManager.replicas} TaskManagers (${slots} slots), it cannot grow to ` +
+            `autoscaler.maxParallelism ${c.autoscaler.maxParallelism}; drop taskManager.replicas or lower the ceiling`,
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Reactive mode scales a standalone deployment's TaskManagers (the operator's scale subresource,
+ * `.spec.taskManager.replicas`, is a cheap SCALE only in standalone mode with `scheduler-mode:
+ * REACTIVE`: TaskManagerSpec, StandaloneFlinkService.scale, release-1.15.0); the HPA owns the
+ * replica count, so nothing else may set it or rescale the job.
+ */
+function reactiveProblems(c: FlinkClusterModel, who: string): Problem[] {
+  const r = c.reactive!;
+  const path = [...c.path, "reactive"];
+  const problems: Problem[] = [];
+  if (c.autoscaler?.enabled) {
+    problems.push(
+      problem(
+        path,
+        `${who}: reactive mode and the operator's autoscaler both rescale the job; choose one (set autoscaler.enabled: false)`,
+      ),
+    );
+  }
+  if (c.taskManager.replicas !== r.minTaskManagers) {
+    // Only an explicit taskManager.replicas can differ from the minimum the model starts with.
+    problems.push(
+      problem(
+        [...c.path, "taskManager", "replicas"],
+        `${who}: the HorizontalPodAutoscaler owns the TaskManager count; set reactive.minTaskManagers instead`,
+      ),
+    );
+  }
+  if (r.minTaskManagers > r.maxTaskManagers) {
+    problems.push(
+      problem([...path, "minTaskManagers"], `${who}: must not exceed maxTaskManagers ${r.maxTaskManagers}`),
+    );
+  }
+  return problems;
+}
+
+/** Settings the operator's autoscaler would reject or silently ignore. */
+export function autoscalerProblems(a: AutoscalerModel, path: PathSegment[], who: string): Problem[] {
+  const problems: Problem[] = [];
+  if (a.utilizationMin !== undefined && a.utilizationMin >= a.targetUtilization) {
+    problems.push(
+      problem([...path, "utilizationMin"], `${who}: must be below targetUtilization ${a.targetUtilization}`),
+    );
+  }
+  if (a.utilizationMax !== undefined && a.utilizationMax <= a.targetUtilization) {
+    problems.push(
+      problem([...path, "utilizationMax"], `${who}: must be above targetUtilization ${a.targetUtilization}`),
+    );
+  }
+  if (
+    a.minParallelism !== undefined &&
+    a.maxParallelism !== undefined &&
+    a.minParallelism > a.maxParallelism
+  ) {
+    problems.push(
+      problem([...path, "minParallelism"], `${who}: must not exceed maxParallelism ${a.maxParallelism}`),
+    );
+  }
   return problems;
 }
 
@@ -243,10 +318,30 @@ function checkSessionJob(
   // not to the session job's own name (DefaultValidator.java, release-1.15.0). Session jobs may
   // use last-state since operator 1.10 (FLINK-35414 removed the refusal).
   const problems = [...redeployNonceProblems(job, job.path, who), ...jarSchemeProblems(job, schemes, who)];
+  if (job.autoscaler) problems.push(...autoscalerProblems(job.autoscaler, [...job.path, "autoscaler"], who));
   if (cluster) {
     problems.push(...configurationKeyProblems(job.flinkConfiguration, cluster.flinkVersion, job.path, who));
+    // "For session job auto-scaling, a latest custom build of Flink 1.19 or 1.18 is required that
+    // contains the fix for FLINK-33534" (operator release-1.15.0 docs/content/docs/custom-resource/autoscaler.md).
+    if (job.autoscaler?.enabled && !isAtLeast(cluster.flinkVersion, "1.20")) {
+      problems.push(
+        problem(
+          [...job.path, "autoscaler"],
+          `${who}: session-job autoscaling needs Flink 1.20+ on session cluster "${cluster.name}" (it runs ${cluster.flinkVersion}; FLINK-33534)`,
+        ),
+      );
+    }
     if (cluster.taskManager.replicasExplicit) {
       const slots = cluster.taskManager.replicas * cluster.taskSlots;
+      const ceiling = job.autoscaler?.enabled ? (job.autoscaler.maxParallelism ?? 0) : 0;
+      if (ceiling > slots) {
+        problems.push(
+          problem(
+            [...job.path, "autoscaler", "maxParallelism"],
+            `${who}: ${ceiling} exceeds the ${slots} slots of session cluster "${cluster.name}" (fixed taskManager.replicas)`,
+          ),
+        );
+      }
       if (job.parallelism > slots) {
         problems.push(
           problem(

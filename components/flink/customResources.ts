@@ -7,7 +7,7 @@ import { formatFlinkSize, formatQuantity } from "../../config/units";
 import { LOG4J_CONSOLE_FILE, log4jConsoleProperties } from "./logging";
 import { FlinkVersion } from "../versions";
 import { FLINK_SERVICE_ACCOUNT } from "./rbac";
-import { deletionSafety } from "./flinkConfig";
+import { autoscalerConfiguration, deletionSafety } from "./flinkConfig";
 // Marks a job the stack opted out of production's stateful-upgrade rule; the policy pack honours it.
 import { STATELESS_APPROVED_ANNOTATION } from "../../policies/annotations";
 
@@ -128,7 +128,8 @@ export function flinkDeployment(
       imagePullPolicy: cluster.jobManager.pod.imagePullPolicy ?? "IfNotPresent",
       flinkVersion: crdFlinkVersion(cluster.flinkVersion),
       serviceAccount: FLINK_SERVICE_ACCOUNT,
-      mode: "native",
+      // Reactive jobs run standalone: the operator scales their TaskManager Deployment in place.
+      mode: cluster.reactive ? "standalone" : "native",
       flinkConfiguration,
       // The whole console log configuration: the operator ships it instead of its default file.
       logConfiguration: { [LOG4J_CONSOLE_FILE]: log4jConsoleProperties(cluster.logging) },
@@ -143,7 +144,14 @@ export function flinkDeployment(
         ...(cluster.taskManager.replicasExplicit ? { replicas: cluster.taskManager.replicas } : {}),
         podTemplate: podTemplates.taskManager,
       },
-      ...(cluster.job ? { job: jobSpec(cluster.job) } : {}),
+      ...(cluster.job
+        ? {
+            job: cluster.reactive
+              ? // With replicas set the operator uses replicas × slots (FlinkConfigBuilder, release-1.15.0).
+                { ...jobSpec(cluster.job), parallelism: cluster.taskManager.replicas * cluster.taskSlots }
+              : jobSpec(cluster.job),
+          }
+        : {}),
       ...(ingress ? { ingress } : {}),
     },
   };
@@ -161,7 +169,12 @@ export function flinkSessionJob(job: SessionJobModel, timeoutMs: number): K8sObj
     },
     spec: {
       deploymentName: job.sessionCluster,
-      flinkConfiguration: { ...deletionSafety(job.upgradeMode), ...job.flinkConfiguration },
+      flinkConfiguration: {
+        ...deletionSafety(job.upgradeMode),
+        // A session job scales its own parallelism; the session cluster starts TaskManagers for it.
+        ...(job.autoscaler ? autoscalerConfiguration(job.autoscaler, undefined, false) : {}),
+        ...job.flinkConfiguration,
+      },
       job: jobSpec(job),
     },
   };

@@ -24,6 +24,10 @@ export interface FlinkArgs {
   monitoringNamespace?: string;
   /** What exposed clusters wait for (the AWS Load Balancer Controller on EKS). */
   ingressDependsOn?: pulumi.Resource[];
+  /** What reactive jobs' HPAs wait for (metrics-server, when the platform installs it). */
+  metricsServer?: pulumi.Resource[];
+  /** What Flink pods need to be scheduled (Karpenter's NodePool). */
+  nodesReady?: pulumi.Resource[];
   provider: k8s.Provider;
 }
 
@@ -62,6 +66,8 @@ export class Flink extends pulumi.ComponentResource {
           ui: model.ui,
           eksVpcCidr: model.cluster.provider === "eks" ? model.cluster.vpcCidr : undefined,
           ingressDependsOn: args.ingressDependsOn,
+          metricsServer: args.metricsServer,
+          nodesReady: args.nodesReady,
           storage: args.storage[ns.name],
           s3: args.s3,
           ha: args.ha[ns.name],

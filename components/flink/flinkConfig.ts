@@ -3,8 +3,8 @@
  * and 2.x, the pre-1.20 names on 1.19, and nothing the operator forbids. All values strings.
  */
 import { FlinkVersion } from "../versions";
-import { formatDuration } from "../../config/units";
-import { FlinkClusterModel } from "../../config/model";
+import { formatDuration, formatFlinkSize } from "../../config/units";
+import { AutoscalerModel, FlinkClusterModel } from "../../config/model";
 import { StackConfig } from "../../config/schema";
 import { TASKMANAGER_SERVICE_ACCOUNT } from "./rbac";
 
@@ -106,6 +106,8 @@ export interface FlinkConfigInput {
   state: StateLocations;
   s3: S3Access;
   ha: HaSettings;
+  /** What the namespace quota leaves the job's autoscaler (components/governance/fit.ts). */
+  autoscalerQuota?: { cpu: number; memoryBytes: number };
 }
 
 /** The complete `flinkConfiguration` of one FlinkDeployment. */
@@ -144,7 +146,9 @@ export function flinkConfiguration(input: FlinkConfigInput): Record<string, stri
     ...haConfiguration(cluster, state, ha),
     ...savepointHistory(flink),
     ...(cluster.job ? deletionSafety(cluster.job.upgradeMode) : {}),
-    ...(cluster.autoscaler ? autoscalerConfiguration(cluster.autoscaler) : {}),
+    ...(cluster.autoscaler ? autoscalerConfiguration(cluster.autoscaler, input.autoscalerQuota, true) : {}),
+    // Standalone reactive mode: the job takes every slot of the TaskManagers the HPA runs.
+    ...(cluster.reactive ? { "scheduler-mode": "REACTIVE" } : {}),
     // The user's own settings win; admission checks refuse the keys that must not be set.
     ...cluster.flinkConfiguration,
   };
@@ -218,12 +222,51 @@ function savepointHistory(flink: StackConfig["flink"]): Record<string, string> {
   };
 }
 
-function autoscalerConfiguration(a: NonNullable<FlinkClusterModel["autoscaler"]>): Record<string, string> {
+/**
+ * The operator autoscaler's options (AutoScalerOptions, flink-kubernetes-operator release-1.15.0),
+ * the quota the namespace leaves it (see autoscalerQuota), and, for application jobs that ask for
+ * in-place scaling, the adaptive scheduler the operator's in-place rescale needs
+ * (NativeFlinkService.supportsInPlaceScaling: Flink 1.18+, `jobmanager.scheduler: adaptive`).
+ */
+export function autoscalerConfiguration(
+  a: AutoscalerModel,
+  quota: { cpu: number; memoryBytes: number } | undefined,
+  application: boolean,
+): Record<string, string> {
+  const optional = (key: string, value: string | undefined) => (value === undefined ? {} : { [key]: value });
+  const inPlace = application && a.enabled && a.mode === "scale" && a.inPlaceScaling;
   return {
     "job.autoscaler.enabled": String(a.enabled),
+    "job.autoscaler.scaling.enabled": String(a.mode === "scale"),
     "job.autoscaler.utilization.target": String(a.targetUtilization),
+    ...optional("job.autoscaler.utilization.min", a.utilizationMin?.toString()),
+    ...optional("job.autoscaler.utilization.max", a.utilizationMax?.toString()),
     "job.autoscaler.stabilization.interval": formatDuration(a.stabilizationIntervalMs),
     "job.autoscaler.metrics.window": formatDuration(a.metricsWindowMs),
-    ...(a.maxParallelism ? { "job.autoscaler.vertex.max-parallelism": String(a.maxParallelism) } : {}),
+    ...optional("job.autoscaler.scale-up.max-factor", a.scaleUpMaxFactor?.toString()),
+    ...optional("job.autoscaler.scale-down.max-factor", a.scaleDownMaxFactor?.toString()),
+    ...optional(
+      "job.autoscaler.catch-up.duration",
+      a.catchUpDurationMs === undefined ? undefined : formatDuration(a.catchUpDurationMs),
+    ),
+    ...optional(
+      "job.autoscaler.restart.time",
+      a.restartTimeMs === undefined ? undefined : formatDuration(a.restartTimeMs),
+    ),
+    ...optional("job.autoscaler.vertex.min-parallelism", a.minParallelism?.toString()),
+    ...optional("job.autoscaler.vertex.max-parallelism", a.maxParallelism?.toString()),
+    "job.autoscaler.memory.tuning.enabled": String(a.memoryTuning),
+    ...(quota
+      ? {
+          "job.autoscaler.quota.cpu": String(quota.cpu),
+          "job.autoscaler.quota.memory": formatFlinkSize(quota.memoryBytes),
+        }
+      : {}),
+    ...(inPlace
+      ? {
+          "jobmanager.scheduler": "adaptive",
+          "kubernetes.operator.job.upgrade.inplace-scaling.enabled": "true",
+        }
+      : {}),
   };
 }

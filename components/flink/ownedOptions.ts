@@ -117,6 +117,11 @@ const RULES: Rule[] = [
     owner: "the platform's NetworkPolicies, which open Flink's default ports (6122–6124, 8081, 9249)",
   },
   {
+    keys: "`scheduler-mode`",
+    match: exact("scheduler-mode"),
+    owner: "jobs[].reactive (reactive mode runs standalone, scaled by an HPA)",
+  },
+  {
     keys: "`taskmanager.numberOfTaskSlots`",
     match: exact("taskmanager.numberOfTaskSlots"),
     owner: "taskSlots",

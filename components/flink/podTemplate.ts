@@ -29,6 +29,41 @@ export interface PodTemplateInput {
   credentialsSecret?: string;
   /** The team's pod settings, merged from every level. */
   pod: ResolvedPod;
+  /** Karpenter: the capacity types (on-demand, spot) the pod may run on. */
+  capacityTypes?: string[];
+}
+
+/** The label Karpenter puts on its nodes (karpenter.sh/capacity-type: on-demand | spot). */
+export const CAPACITY_TYPE_LABEL = "karpenter.sh/capacity-type";
+
+/**
+ * The team's affinity with the capacity requirement added to every required node term (terms
+ * are ORed, a term's expressions ANDed), so no term lets a pod past it.
+ */
+export function withCapacity(
+  affinity: ResolvedPod["affinity"],
+  capacityTypes: string[] | undefined,
+): ResolvedPod["affinity"] {
+  if (!capacityTypes) return affinity;
+  const requirement = {
+    key: CAPACITY_TYPE_LABEL,
+    operator: "In" as const,
+    values: [...capacityTypes].sort(),
+  };
+  const required = affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const terms = required ? required.nodeSelectorTerms : [{ matchExpressions: [] }];
+  return {
+    ...affinity,
+    nodeAffinity: {
+      ...affinity?.nodeAffinity,
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: terms.map((t) => ({
+          ...t,
+          matchExpressions: [...t.matchExpressions, requirement],
+        })),
+      },
+    },
+  };
 }
 
 /** Full Flink version of the pinned image for a line, e.g. 1.20 → 1.20.3 (names the S3 plugin jar). */
@@ -204,7 +239,9 @@ export function podTemplate(input: PodTemplateInput): k8s.types.input.core.v1.Po
       securityContext: restrictedPodSecurity(FLINK_UID),
       ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
       ...(tolerations.length ? { tolerations } : {}),
-      ...(pod.affinity ? { affinity: pod.affinity } : {}),
+      ...(pod.affinity || input.capacityTypes
+        ? { affinity: withCapacity(pod.affinity, input.capacityTypes) }
+        : {}),
       ...(pod.imagePullSecrets.length
         ? { imagePullSecrets: pod.imagePullSecrets.map((name) => ({ name })) }
         : {}),

@@ -5,6 +5,8 @@ import { flinkConfiguration, HaSettings, S3Access, StateLocations } from "./flin
 import { flinkDeployment, flinkSessionJob, flinkStateSnapshot, K8sObject } from "./customResources";
 import { podTemplate } from "./podTemplate";
 import { flinkIngress } from "../ingress/uiIngress";
+import { autoscalerQuota } from "../governance/fit";
+import { taskManagerHpa } from "../scaling/hpa";
 import { Placement } from "../kube/placement";
 import {
   FLINK_SERVICE_ACCOUNT,
@@ -39,6 +41,10 @@ export interface FlinkWorkloadsArgs {
   eksVpcCidr?: string;
   /** Resources the UI's Ingresses need first (the load balancer controller and its webhook). */
   ingressDependsOn?: pulumi.Resource[];
+  /** The resource metrics API reactive jobs' HPAs read (metrics-server), when the platform installs it. */
+  metricsServer?: pulumi.Resource[];
+  /** What Flink pods need to be scheduled (Karpenter's NodePool). */
+  nodesReady?: pulumi.Resource[];
 }
 
 /**
@@ -106,13 +112,21 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
       );
     }
 
-    const crOpts = { parent: this, provider: args.provider, dependsOn: [args.operator, tmSa, ...bindings] };
-    const apply = (object: K8sObject, dependsOn: pulumi.Resource[] = []) => {
+    const crOpts = {
+      parent: this,
+      provider: args.provider,
+      dependsOn: [args.operator, tmSa, ...bindings, ...(args.nodesReady ?? [])],
+    };
+    const apply = (object: K8sObject, dependsOn: pulumi.Resource[] = [], ignoreChanges?: string[]) => {
       this.objects[`${object.kind}/${object.metadata.name}`] = object;
       return new k8s.apiextensions.CustomResource(
         `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
         object,
-        { ...crOpts, dependsOn: [...crOpts.dependsOn, ...dependsOn] },
+        {
+          ...crOpts,
+          dependsOn: [...crOpts.dependsOn, ...dependsOn],
+          ...(ignoreChanges ? { ignoreChanges } : {}),
+        },
       );
     };
 
@@ -125,8 +139,9 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
         state: args.storage.locations,
         s3: args.s3,
         ha: args.ha,
+        autoscalerQuota: autoscalerQuota(ns, cluster.name),
       });
-      const template = (process: ProcessSpec) =>
+      const template = (process: ProcessSpec, capacityTypes: string[] | undefined) =>
         podTemplate({
           clusterName: cluster.name,
           flinkVersion: cluster.flinkVersion,
@@ -134,23 +149,35 @@ export class FlinkWorkloads extends pulumi.ComponentResource {
           placement: args.placement,
           credentialsSecret: args.storage.credentialsSecret,
           pod: process.pod,
+          capacityTypes,
         });
+      // Under Karpenter a JobManager runs on on-demand capacity only: a reclaimed spot node would
+      // restart every job it runs. TaskManagers take the capacity types their job allows.
+      const karpenter = cluster.taskManagerCapacity !== undefined;
       const templates = {
-        jobManager: template(cluster.jobManager),
-        taskManager: template(cluster.taskManager),
+        jobManager: template(cluster.jobManager, karpenter ? ["on-demand"] : undefined),
+        taskManager: template(cluster.taskManager, cluster.taskManagerCapacity),
       };
       const ingress = flinkIngress(
         cluster,
         args.ui,
         args.eksVpcCidr ? { vpcCidr: args.eksVpcCidr } : undefined,
       );
-      deployments.set(
-        cluster.name,
-        apply(
-          flinkDeployment(cluster, conf, templates, timeout, ingress),
-          ingress ? (args.ingressDependsOn ?? []) : [],
-        ),
+      const deployment = apply(
+        flinkDeployment(cluster, conf, templates, timeout, ingress),
+        ingress ? (args.ingressDependsOn ?? []) : [],
+        // The HPA owns a reactive job's TaskManager count: `pulumi up` must not reset it.
+        cluster.reactive ? ["spec.taskManager.replicas"] : undefined,
       );
+      deployments.set(cluster.name, deployment);
+      const hpa = taskManagerHpa(cluster);
+      if (hpa) {
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa-${cluster.name}`, hpa, {
+          parent: this,
+          provider: args.provider,
+          dependsOn: [deployment, ...(args.metricsServer ?? [])],
+        });
+      }
     }
     const sessionJobs = new Map<string, pulumi.Resource>();
     for (const job of ns.sessionJobs) {

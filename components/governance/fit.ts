@@ -1,7 +1,8 @@
 /**
  * The preview-time fit check: what every Flink cluster in a namespace asks for (replicas ×
- * resources, TaskManagers from the capacity rule) against the namespace's quota, with room
- * for one stateful upgrade, and each Flink process against the LimitRange. Node fit lives in
+ * resources, TaskManagers from the capacity rule), and what it may grow to (TaskManagers at
+ * their autoscaler or HPA ceiling), against the namespace's quota, with room for one stateful
+ * upgrade, and each Flink process against the LimitRange. Node fit lives in
  * components/capacity/nodeFit.ts. Pure.
  */
 import { StackConfig } from "../../config/schema";
@@ -26,10 +27,13 @@ export interface Resources {
 export interface ClusterDemand {
   name: string;
   jobManager: { replicas: number } & Resources;
-  taskManager: { replicas: number } & Resources;
+  /** Per pod; `replicas` today, `ceiling` what the autoscaler or HPA may scale to. */
+  taskManager: { replicas: number; ceiling: number } & Resources;
   pods: number;
-  /** Requests of all its pods; Flink's limits equal its requests (limit factors of 1). */
+  /** Requests of all its pods today; Flink's limits equal its requests (limit factors of 1). */
   total: Resources;
+  /** Requests with TaskManagers at their ceiling. */
+  atCeiling: Resources & { pods: number };
   /** A stateful upgrade (savepoint / last-state) redeploys it while old pods may still terminate. */
   statefulUpgrade: boolean;
 }
@@ -37,9 +41,12 @@ export interface ClusterDemand {
 export interface NamespaceFit {
   name: string;
   clusters: ClusterDemand[];
+  /** Today's need. */
   requests: Resources;
   limits: Resources;
-  /** Room for one upgrade of the largest stateful cluster. */
+  /** Every cluster at its ceiling: what the quota must hold (with the headroom). */
+  ceiling: Resources & { pods: number };
+  /** Room for one upgrade of the largest stateful cluster (at its ceiling). */
   upgradeHeadroom: Resources & { pods: number; cluster?: string };
   pods: number;
   quota: Resources & { pods: number };
@@ -60,65 +67,120 @@ function clusterDemand(c: FlinkClusterModel): ClusterDemand {
     return { replicas: p.replicas, cpu: r.cpu, memory: r.memoryBytes };
   };
   const jm = perPod(c.jobManager);
-  const tm = perPod(c.taskManager);
-  const total = {
-    cpu: (jm.replicas * milli(jm.cpu) + tm.replicas * milli(tm.cpu)) / 1000,
-    memory: jm.replicas * jm.memory + tm.replicas * tm.memory,
-  };
+  const tm = { ...perPod(c.taskManager), ceiling: c.taskManagerCeiling };
+  const totalWith = (tms: number) => ({
+    cpu: (jm.replicas * milli(jm.cpu) + tms * milli(tm.cpu)) / 1000,
+    memory: jm.replicas * jm.memory + tms * tm.memory,
+  });
   const mode = c.job?.upgradeMode;
   return {
     name: c.name,
     jobManager: jm,
     taskManager: tm,
     pods: jm.replicas + tm.replicas,
-    total,
+    total: totalWith(tm.replicas),
+    atCeiling: { ...totalWith(tm.ceiling), pods: jm.replicas + tm.ceiling },
     statefulUpgrade: mode === "savepoint" || mode === "last-state",
   };
 }
 
 export function namespaceFit(ns: NamespaceModel): NamespaceFit {
   const clusters = ns.flinkClusters.map(clusterDemand);
-  const requests = clusters.reduce((sum, c) => add(sum, c.total), { cpu: 0, memory: 0 });
-  const stateful = clusters.filter((c) => c.statefulUpgrade);
-  const largest = stateful.reduce<ClusterDemand | undefined>(
-    (big, c) =>
-      !big ||
-      c.total.memory > big.total.memory ||
-      (c.total.memory === big.total.memory && c.total.cpu > big.total.cpu)
-        ? c
-        : big,
-    undefined,
-  );
+  const sum = (f: (c: ClusterDemand) => Resources) =>
+    clusters.reduce((t, c) => add(t, f(c)), { cpu: 0, memory: 0 });
+  const requests = sum((c) => c.total);
+  const ceiling = { ...sum((c) => c.atCeiling), pods: clusters.reduce((n, c) => n + c.atCeiling.pods, 0) };
+  const largest = largestStateful(clusters);
   const upgradeHeadroom = largest
-    ? { ...largest.total, pods: largest.pods, cluster: largest.name }
+    ? {
+        cpu: largest.atCeiling.cpu,
+        memory: largest.atCeiling.memory,
+        pods: largest.atCeiling.pods,
+        cluster: largest.name,
+      }
     : { cpu: 0, memory: 0, pods: 0 };
   const pods = clusters.reduce((n, c) => n + c.pods, 0);
   const quota = { cpu: ns.quota.cpu, memory: ns.quota.memory, pods: ns.quota.pods };
-  const needed = add(requests, upgradeHeadroom);
+  const needed = add(ceiling, upgradeHeadroom);
   const fits =
     milli(needed.cpu) <= milli(quota.cpu) &&
     needed.memory <= quota.memory &&
-    pods + upgradeHeadroom.pods <= quota.pods;
-  return { name: ns.name, clusters, requests, limits: requests, upgradeHeadroom, pods, quota, fits };
+    ceiling.pods + upgradeHeadroom.pods <= quota.pods;
+  return { name: ns.name, clusters, requests, limits: requests, ceiling, upgradeHeadroom, pods, quota, fits };
+}
+
+/** The stateful cluster whose upgrade (at its ceiling) needs the most room. */
+function largestStateful(clusters: ClusterDemand[]): ClusterDemand | undefined {
+  return clusters
+    .filter((c) => c.statefulUpgrade)
+    .reduce<ClusterDemand | undefined>(
+      (big, c) =>
+        !big ||
+        c.atCeiling.memory > big.atCeiling.memory ||
+        (c.atCeiling.memory === big.atCeiling.memory && c.atCeiling.cpu > big.atCeiling.cpu)
+          ? c
+          : big,
+      undefined,
+    );
+}
+
+/**
+ * `job.autoscaler.quota.cpu` / `quota.memory` for an autoscaled job: the operator's autoscaler
+ * skips a scale-up when its TaskManagers × their cpu (memory) would pass them, and never blocks
+ * a scale-down (ScalingExecutor.scalingWouldExceedResourceQuota, flink-kubernetes-operator
+ * release-1.15.0). Set to the TaskManagers the namespace quota still holds once every other
+ * cluster is at its ceiling, the job's JobManagers run, and one upgrade has room: so the
+ * autoscaler never proposes a scale the quota would refuse. Undefined for a job not autoscaled.
+ */
+export function autoscalerQuota(
+  ns: NamespaceModel,
+  clusterName: string,
+): { cpu: number; memoryBytes: number; taskManagers: number } | undefined {
+  const c = ns.flinkClusters.find((x) => x.name === clusterName);
+  if (!c?.autoscaler?.enabled) return undefined;
+  const clusters = ns.flinkClusters.map(clusterDemand);
+  const own = clusters.find((x) => x.name === clusterName)!;
+  const others = clusters
+    .filter((x) => x !== own)
+    .reduce((t, x) => add(t, x.atCeiling), { cpu: 0, memory: 0 });
+  const largest = largestStateful(clusters);
+  const headroom = largest ? largest.atCeiling : { cpu: 0, memory: 0 };
+  const jms = {
+    cpu: (own.jobManager.replicas * milli(own.jobManager.cpu)) / 1000,
+    memory: own.jobManager.replicas * own.jobManager.memory,
+  };
+  const used = add(add(others, headroom), jms);
+  const freeCpu = milli(ns.quota.cpu) - milli(used.cpu);
+  const freeMemory = ns.quota.memory - used.memory;
+  const taskManagers = Math.max(
+    0,
+    Math.floor(Math.min(freeCpu / milli(own.taskManager.cpu), freeMemory / own.taskManager.memory)),
+  );
+  // In the operator's terms: the TaskManager process's cpu and memory, per TaskManager.
+  return {
+    cpu: (taskManagers * milli(c.taskManager.cpu)) / 1000,
+    memoryBytes: taskManagers * c.taskManager.memoryBytes,
+    taskManagers,
+  };
 }
 
 const size = (bytes: number) => formatQuantity(bytes);
 
 /** The table a refused namespace is reported with: what asks for what, and against which quota. */
 export function fitTable(fit: NamespaceFit): string {
-  const process = (p: { replicas: number } & Resources) =>
-    `${p.replicas} × ${formatCpu(p.cpu)} cpu / ${size(p.memory)}`;
+  const process = (p: { replicas: number; ceiling?: number } & Resources) =>
+    `${p.replicas}${p.ceiling !== undefined && p.ceiling !== p.replicas ? `–${p.ceiling}` : ""} × ${formatCpu(p.cpu)} cpu / ${size(p.memory)}`;
   const rows: string[][] = [
     ["FlinkDeployment", "JobManagers", "TaskManagers", "pods", "cpu", "memory"],
     ...fit.clusters.map((c) => [
       c.name,
       process(c.jobManager),
       process(c.taskManager),
-      String(c.pods),
-      formatCpu(c.total.cpu),
-      size(c.total.memory),
+      String(c.atCeiling.pods),
+      formatCpu(c.atCeiling.cpu),
+      size(c.atCeiling.memory),
     ]),
-    ["requests", "", "", String(fit.pods), formatCpu(fit.requests.cpu), size(fit.requests.memory)],
+    ["at ceiling", "", "", String(fit.ceiling.pods), formatCpu(fit.ceiling.cpu), size(fit.ceiling.memory)],
     [
       `+ upgrade headroom${fit.upgradeHeadroom.cluster ? ` (${fit.upgradeHeadroom.cluster})` : ""}`,
       "",
@@ -148,21 +210,21 @@ function indentedTable(rows: string[][]): string {
 
 function quotaProblems(fit: NamespaceFit, index: number): Problem[] {
   if (fit.fits) return [];
-  const needed = add(fit.requests, fit.upgradeHeadroom);
+  const needed = add(fit.ceiling, fit.upgradeHeadroom);
   const over = [
     milli(needed.cpu) > milli(fit.quota.cpu)
       ? `cpu ${formatCpu(needed.cpu)} > ${formatCpu(fit.quota.cpu)}`
       : "",
     needed.memory > fit.quota.memory ? `memory ${size(needed.memory)} > ${size(fit.quota.memory)}` : "",
-    fit.pods + fit.upgradeHeadroom.pods > fit.quota.pods
-      ? `pods ${fit.pods + fit.upgradeHeadroom.pods} > ${fit.quota.pods}`
+    fit.ceiling.pods + fit.upgradeHeadroom.pods > fit.quota.pods
+      ? `pods ${fit.ceiling.pods + fit.upgradeHeadroom.pods} > ${fit.quota.pods}`
       : "",
   ].filter(Boolean);
   return [
     problem(
       ["namespaces", index, "quota"],
       `the Flink clusters in namespace "${fit.name}" need more than its quota (${over.join(", ")}), ` +
-        `counting room for one stateful upgrade; raise the quota or shrink a job:\n${fitTable(fit)}`,
+        `counting TaskManagers at their autoscaler ceiling and room for one stateful upgrade; raise the quota, lower a ceiling or shrink a job:\n${fitTable(fit)}`,
     ),
   ];
 }

@@ -14,6 +14,8 @@ import { MAIN_CONTAINER } from "../flink/podTemplate";
 import { CERT_MANAGER_NAMESPACE, OPERATOR_NAMESPACE } from "../flink/operator";
 import { LB_CONTROLLER_NAMESPACE } from "../ingress/loadBalancerController";
 import { uiIngressClusters } from "../ingress/uiIngress";
+import { installsMetricsServer, METRICS_SERVER_NAMESPACE } from "../scaling/metricsServer";
+import { KARPENTER_NAMESPACE } from "../karpenter/nodePool";
 import { ZOOKEEPER_NAMESPACE } from "../ha/quorum";
 import { OBJECT_STORE_NAMESPACE } from "../storage/objectStore";
 import { NODE_EXPORTER_NAMESPACE } from "../monitoring/stackValues";
@@ -39,6 +41,8 @@ export function shippedNamespaces(model: PlatformModel): string[] {
     ...(model.namespaces.some((ns) => ns.haMode === "zookeeper") ? [ZOOKEEPER_NAMESPACE] : []),
     ...(model.cluster.provider !== "eks" ? [OBJECT_STORE_NAMESPACE] : []),
     ...(model.cluster.provider === "eks" && uiIngressClusters(model).length ? [LB_CONTROLLER_NAMESPACE] : []),
+    ...(installsMetricsServer(model) ? [METRICS_SERVER_NAMESPACE] : []),
+    ...(model.cluster.provider === "eks" && model.cluster.karpenter ? [KARPENTER_NAMESPACE] : []),
   ].sort();
 }
 

@@ -8,6 +8,9 @@ import { Placement } from "../kube/placement";
 import { clusterNetwork, hostPeers, inNamespace } from "../kube/networkPolicy";
 import { LoadBalancerController } from "../ingress/loadBalancerController";
 import { uiIngressClusters } from "../ingress/uiIngress";
+import { installsMetricsServer, MetricsServer, metricsServerReplicas } from "../scaling/metricsServer";
+import { Karpenter } from "../karpenter/karpenter";
+import { nodePoolCapacityTypes } from "../karpenter/nodePool";
 import { Flink } from "../flink/flink";
 import { Governance } from "../governance/governance";
 import { HighAvailability } from "../ha/highAvailability";
@@ -132,6 +135,49 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       );
       ingressDependsOn.push(controller.ready);
     }
+    // Karpenter provisions the Flink nodes when the stack asks for it instead of a node group.
+    const nodesReady: pulumi.Resource[] = [];
+    if (eks && model.cluster.provider === "eks" && model.cluster.karpenter) {
+      const karpenter = new Karpenter(
+        `${name}-karpenter`,
+        {
+          clusterName: `flink-${env.name}`,
+          clusterEndpoint: eks.endpoint,
+          clusterSecurityGroupId: eks.clusterSecurityGroupId,
+          region: model.cluster.region,
+          availabilityZones: model.cluster.availabilityZones,
+          config: model.cluster.karpenter,
+          capacityTypes: nodePoolCapacityTypes(model),
+          oidc: oidc!,
+          permissionsBoundaryArn: model.cluster.permissionsBoundaryArn,
+          placement: systemPlacement,
+          network,
+          systemNodes: eks.systemNodes,
+          tags,
+          provider,
+        },
+        { parent: this, providers: { aws: awsProvider! } },
+      );
+      nodesReady.push(karpenter.nodePool);
+    }
+    // Reactive jobs' HPAs read the resource metrics API.
+    const metricsServer: pulumi.Resource[] = [];
+    if (installsMetricsServer(model)) {
+      metricsServer.push(
+        new MetricsServer(
+          `${name}-metrics-server`,
+          {
+            replicas: metricsServerReplicas(model),
+            placement: systemPlacement,
+            insecureKubeletTls:
+              model.cluster.provider === "existing" && model.cluster.metricsServer.insecureKubeletTls,
+            network,
+            provider,
+          },
+          { parent: this },
+        ).ready,
+      );
+    }
     const flink = new Flink(
       `${name}-flink`,
       {
@@ -149,6 +195,8 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         network,
         monitoringNamespace: model.monitoring.enabled ? MONITORING_NAMESPACE : undefined,
         ingressDependsOn,
+        metricsServer,
+        nodesReady,
         provider,
       },
       { parent: this },

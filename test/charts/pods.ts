@@ -9,6 +9,8 @@ import { renderOperatorChart } from "./flinkOperatorChart";
 import { renderCertManagerChart } from "./certManagerChart";
 import { renderKubePrometheusStack } from "./kubePrometheusStackChart";
 import { renderLoadBalancerControllerChart } from "./awsLoadBalancerControllerChart";
+import { renderMetricsServerChart } from "./metricsServerChart";
+import { renderKarpenterChart } from "./karpenterChart";
 import { renderFluentBitChart } from "./fluentBitChart";
 
 const HELM = "kubernetes:helm.sh/v3:Release";
@@ -63,6 +65,12 @@ function releasePods(r: RecordedResource): RenderedPod[] {
       return renderKubePrometheusStack(i.values, i.namespace);
     case "aws-load-balancer-controller":
       return renderLoadBalancerControllerChart(i.values, i.namespace);
+    case "metrics-server":
+      return renderMetricsServerChart(i.values, i.namespace);
+    case "oci://public.ecr.aws/karpenter/karpenter":
+      return renderKarpenterChart(i.values, i.namespace);
+    case "oci://public.ecr.aws/karpenter/karpenter-crd":
+      return [];
     case "aws-for-fluent-bit":
       return [renderFluentBitChart(i.values, i.namespace).pod];
     default:

@@ -37,6 +37,7 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
           arn: `arn:aws:eks:${region}:${account}:cluster/${inputs.name}`,
           endpoint: `https://${id}.gr7.${region}.eks.amazonaws.com`,
           certificateAuthority: { data: Buffer.from(`mock-ca-${id}`).toString("base64") },
+          vpcConfig: { ...(inputs.vpcConfig as object), clusterSecurityGroupId: `sg-${h.slice(0, 17)}` },
           identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${id}` }] }],
         },
       };
@@ -44,6 +45,21 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
       const host = String(inputs.url).replace(/^https:\/\//, "");
       return { id: host, state: { arn: `arn:aws:iam::${account}:oidc-provider/${host}` } };
+    }
+    case "aws:iam/instanceProfile:InstanceProfile": {
+      const profile = String(inputs.name);
+      return { id: profile, state: { arn: `arn:aws:iam::${account}:instance-profile/${profile}` } };
+    }
+    case "aws:sqs/queue:Queue": {
+      // Its id is the queue URL (aws_sqs_queue id attribute).
+      const queue = String(inputs.name);
+      return {
+        id: `https://sqs.${region}.amazonaws.com/${account}/${queue}`,
+        state: {
+          arn: `arn:aws:sqs:${region}:${account}:${queue}`,
+          url: `https://sqs.${region}.amazonaws.com/${account}/${queue}`,
+        },
+      };
     }
     case "aws:cloudwatch/logGroup:LogGroup": {
       // The provider's arn has no trailing ":*" (aws_cloudwatch_log_group arn attribute).

@@ -149,10 +149,11 @@ export function summary(stack: string, outDir: string, result: RenderResult): st
     table(["cluster", "kind", "flink", "parallelism", "slots", "TMs", "JobManager", "TaskManager"], rows),
     "",
     table(
-      ["namespace", "requests (cpu / memory)", "+ upgrade headroom", "quota", "fits"],
+      ["namespace", "requests (cpu / memory)", "at ceiling", "+ upgrade headroom", "quota", "fits"],
       result.report.namespaces.map((n) => [
         n.name,
         `${n.requests.cpu} / ${formatQuantity(n.requests.memory)}`,
+        `${n.ceiling.cpu} / ${formatQuantity(n.ceiling.memory)}`,
         `${n.upgradeHeadroom.cpu} / ${formatQuantity(n.upgradeHeadroom.memory)}`,
         `${n.quota.cpu} / ${formatQuantity(n.quota.memory)}`,
         n.fits ? "yes" : "NO",
@@ -162,7 +163,7 @@ export function summary(stack: string, outDir: string, result: RenderResult): st
       ? [
           "",
           table(
-            ["pool", "node (less DaemonSets)", "nodes needed", "nodes (desired)"],
+            ["pool", "node (less DaemonSets)", "nodes needed", "nodes (desired, or within NodePool limits)"],
             result.report.pools.map((p) => [
               p.pool,
               `${p.instanceType}: ${p.node.cpu} / ${formatQuantity(p.node.memory)}`,

@@ -31,10 +31,13 @@ interface CpuMemory {
 /** A Flink namespace's requested totals against its quota (the preview-time fit check). */
 export interface NamespaceReport {
   name: string;
+  /** Today's need. */
   requests: CpuMemory;
   limits: CpuMemory;
+  /** With every autoscaled (or HPA-scaled) cluster's TaskManagers at their ceiling. */
+  ceiling: CpuMemory;
   quota: CpuMemory;
-  /** Room kept for one upgrade of the largest stateful cluster; `fits` counts it. */
+  /** Room kept for one upgrade of the largest stateful cluster; `fits` counts it with the ceiling. */
   upgradeHeadroom: CpuMemory;
   fits: boolean;
 }
@@ -42,6 +45,8 @@ export interface NamespaceReport {
 /** An EKS node pool: the nodes its pods need (packed) against its maximum. */
 export interface PoolReport {
   pool: "system" | "flink";
+  /** A node group of `desiredSize` nodes, or a Karpenter NodePool bounded by its limits. */
+  provisioner: "node-group" | "karpenter";
   instanceType: string;
   /** What one node offers pods (allocatable less DaemonSets): cores and bytes. */
   node: CpuMemory;
@@ -85,6 +90,7 @@ export function buildReport(stack: string, model: PlatformModel): Report {
       name: f.name,
       requests: { cpu: f.requests.cpu, memory: f.requests.memory },
       limits: { cpu: f.limits.cpu, memory: f.limits.memory },
+      ceiling: { cpu: f.ceiling.cpu, memory: f.ceiling.memory },
       quota: { cpu: f.quota.cpu, memory: f.quota.memory },
       upgradeHeadroom: { cpu: f.upgradeHeadroom.cpu, memory: f.upgradeHeadroom.memory },
       fits: f.fits,
@@ -92,6 +98,7 @@ export function buildReport(stack: string, model: PlatformModel): Report {
     .sort((a, b) => a.name.localeCompare(b.name));
   const pools = poolFits(model).map((f): PoolReport => ({
     pool: f.pool,
+    provisioner: f.provisioner,
     instanceType: f.node.instanceType,
     node: { cpu: f.node.cpu, memory: f.node.memory },
     nodes: f.nodes,
