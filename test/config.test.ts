@@ -62,12 +62,19 @@ describe("stack configuration", () => {
     const problems = problemsOf(
       stackVariant("dev", (c) => {
         c.namespaces[0].jobs[1].name = c.namespaces[0].jobs[0].name;
+        // Two session jobs of one name would be one URN: one FlinkSessionJob overwriting the other.
+        c.namespaces[0].sessionJobs[1].name = c.namespaces[0].sessionJobs[0].name;
         c.namespaces[0].sessionJobs[0].sessionCluster = "missing";
         c.namespaces[0].snapshots[0].job = "nope";
         c.namespaces[1].name = "analytics";
       }),
     );
     has(problems, "namespaces[0].jobs[1].name", /duplicate FlinkDeployment name/);
+    has(
+      problems,
+      "namespaces[0].sessionJobs[1].name",
+      /: duplicate session job name "top-speed-windowing" \(also at index 0\)$/,
+    );
     has(problems, "namespaces[0].sessionJobs[0].sessionCluster", /no session cluster "missing"/);
     has(problems, "namespaces[0].snapshots[0].job", /no application or session job "nope"/);
     has(problems, "namespaces[1].name", /duplicate namespace name "analytics"/);
