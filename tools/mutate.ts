@@ -9,8 +9,6 @@ import { readFileSync } from "fs";
 import { minimatch } from "minimatch";
 import { parseArgs } from "util";
 
-const { values } = parseArgs({ options: { since: { type: "string" } }, strict: true });
-
 function git(args: string[]): string[] {
   const r = spawnSync("git", args, { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr.trim()}`);
@@ -25,6 +23,7 @@ export function inScope(files: string[], patterns: string[]): string[] {
 }
 
 function main(): number {
+  const { values } = parseArgs({ options: { since: { type: "string" } }, strict: true });
   const args = ["stryker", "run"];
   if (values.since) {
     const scope: string[] = JSON.parse(readFileSync("stryker.config.json", "utf8")).mutate;
