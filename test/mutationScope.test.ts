@@ -3,10 +3,22 @@
  * to the files a change touched.
  */
 import { strict as assert } from "assert";
-import { readFileSync } from "fs";
+import { readdirSync, readFileSync } from "fs";
 import { inScope } from "../tools/mutate";
 
-const scope: string[] = JSON.parse(readFileSync("stryker.config.json", "utf8")).mutate;
+const config = JSON.parse(readFileSync("stryker.config.json", "utf8"));
+const scope: string[] = config.mutate;
+
+/** Test files the mutation suite leaves out, and why: each runs other processes or covers no mutated module. */
+const OUTSIDE_THE_SUITE: Record<string, string> = {
+  "test/guardRails.test.ts": "renders in child processes",
+  "test/platform.test.ts": "compares two render processes",
+  "test/policyGate.test.ts": "renders two commits in git worktrees",
+  "test/prDiff.test.ts": "renders two commits in git worktrees",
+  "test/stateReview.test.ts": "renders two commits in git worktrees",
+  "test/workflows.test.ts": "reads workflow files only",
+  "test/mutationScope.test.ts": "reads the suite's own configuration",
+};
 
 describe("mutation testing scope", () => {
   it("covers the config, Flink's memory and admission rules, fit, policies, IAM and alert rules", () => {
@@ -25,6 +37,14 @@ describe("mutation testing scope", () => {
       "components/monitoring/alertRules.ts",
     ];
     assert.deepEqual(inScope(modules, scope), modules);
+  });
+
+  it("runs every test file but those that run other processes, each left out with its reason", () => {
+    const all = readdirSync("test")
+      .filter((f) => f.endsWith(".test.ts"))
+      .map((f) => `test/${f}`)
+      .sort();
+    assert.deepEqual([...config.mochaOptions.spec, ...Object.keys(OUTSIDE_THE_SUITE)].sort(), all);
   });
 
   it("leaves out components with resources, tools, tests and the pack's entry point", () => {
