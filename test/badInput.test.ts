@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parseStackFile, StackFileError } from "../tools/offline/stackFile";
-import { problemsOf, stackVariant } from "./harness";
+import { problemsOf, render, stackVariant } from "./harness";
 
 const dir = mkdtempSync(join(tmpdir(), "flink-platform-bad-"));
 
@@ -158,5 +158,23 @@ describe("bad input", () => {
       assert.equal(problems.length, 1, problems.join("\n"));
       assert.match(problems[0], /Configured Network Memory fraction \(-1\) must be in \[0, 1\)\./);
     });
+  });
+});
+
+describe("stack registry", () => {
+  it("refuses a registered production stack whose file says development", async () => {
+    const text = stackVariant("prod", (c) => {
+      c.environment.tier = "development";
+      c.policy = { maxContainerMemory: "32Gi", maxContainerCpu: 8 };
+    });
+    await assert.rejects(render(text, "prod"), (e: Error) => {
+      assert.match(
+        e.message,
+        /flink-platform:environment\.tier: stack "prod" is registered as production in stacks\.json; its tier may not be development/,
+      );
+      return true;
+    });
+    // The same file under a name the registry does not know is a different, unprotected stack.
+    await assert.doesNotReject(render(text, "scratch"));
   });
 });

@@ -1,12 +1,15 @@
+/**
+ * The governance arithmetic, pure: each namespace's requests plus one upgrade's headroom against
+ * its quota (the preview refuses what the ResourceQuota admission would), the LimitRange bound per
+ * container, and the team namespaces' NetworkPolicies. Rendered namespaces: namespaces.test.ts.
+ */
 import { strict as assert } from "assert";
-import { stringify } from "yaml";
-import { loadStackDoc, manifest, problemsOf, render, stackVariant, validate } from "./harness";
+import { problemsOf, stackVariant, validate } from "./harness";
 import { resolveModel } from "../config/model";
 import { namespaceFit } from "../components/governance/fit";
 import { flinkNetworkPolicies } from "../components/governance/networkPolicies";
 
 const GiB = 1024 ** 3;
-const stackText = (stack: "dev" | "prod") => stringify(loadStackDoc(stack));
 
 function model(stack: "dev" | "prod", edit: (c: Record<string, any>) => void = () => {}) {
   const v = validate(stackVariant(stack, edit));
@@ -61,14 +64,49 @@ describe("namespace fit", () => {
     assert.match(p, /quota\s+200\s+16\s+64Gi/);
   });
 
-  it("counts autoscaled TaskManagers at their ceiling, today's need apart", async () => {
-    const { report } = await render(stackText("prod"), "prod");
-    const analytics = report.namespaces.find((n) => n.name === "analytics")!;
+  // The ResourceQuota admits a pod while used + requested <= hard (kubernetes/kubernetes
+  // pkg/quota/v1/resources.go LessThanOrEqual): a namespace filled exactly to its quota fits.
+  it("accepts a namespace whose requests plus upgrade headroom equal its quota exactly", () => {
+    // payments at its ceiling: 18 cpu, 76Gi, 11 pods; headroom (fraud-detection) 8 cpu, 40Gi, 5 pods.
+    const exact = { cpu: 26, memory: "116Gi", pods: 16 };
+    const text = stackVariant("prod", (c) => (c.namespaces[1].quota = exact));
+    assert.deepEqual(problemsOf(text), []);
+    const v = validate(text);
+    assert.ok(v.ok);
+    const fit = namespaceFit(resolveModel(v.stack).namespaces[1]);
+    assert.deepEqual(
+      { cpu: fit.quota.cpu, memory: fit.quota.memory, pods: fit.quota.pods, fits: fit.fits },
+      { cpu: 26, memory: 116 * GiB, pods: 16, fits: true },
+    );
+  });
+
+  it("refuses a namespace one unit short in any dimension, naming exactly that dimension", () => {
+    for (const [quota, reason] of [
+      [{ cpu: 25.9, memory: "116Gi", pods: 16 }, "cpu 26 > 25900m"],
+      [{ cpu: 26, memory: "118783Mi", pods: 16 }, "memory 116Gi > 118783Mi"],
+      [{ cpu: 26, memory: "116Gi", pods: 15 }, "pods 16 > 15"],
+    ] as const) {
+      const problems = problemsOf(stackVariant("prod", (c) => (c.namespaces[1].quota = quota)));
+      assert.equal(problems.length, 1, problems.join("\n"));
+      assert.ok(
+        problems[0].startsWith(
+          `flink-platform:namespaces[1].quota: the Flink clusters in namespace "payments" need more than its quota (${reason}), counting TaskManagers at their autoscaler ceiling and room for one stateful upgrade`,
+        ),
+        problems[0],
+      );
+    }
+  });
+
+  it("counts autoscaled TaskManagers at their ceiling, today's need apart", () => {
+    const analytics = namespaceFit(model("prod").namespaces.find((n) => n.name === "analytics")!);
     // clickstream-enrichment: 16 ÷ 4 = 4 TaskManagers today, 64 ÷ 4 = 16 at its ceiling (2 cpu / 8Gi each).
     assert.equal(analytics.ceiling.cpu - analytics.requests.cpu, 12 * 2);
-    assert.equal((analytics.ceiling.memory - analytics.requests.memory) / 1024 ** 3, 12 * 8);
+    assert.equal((analytics.ceiling.memory - analytics.requests.memory) / GiB, 12 * 8);
     // The headroom is the largest stateful cluster at its ceiling: clickstream-enrichment, 2 JM + 16 TM.
-    assert.deepEqual(analytics.upgradeHeadroom, { cpu: 2 + 32, memory: (4 + 128) * 1024 ** 3 });
+    assert.deepEqual(
+      { cpu: analytics.upgradeHeadroom.cpu, memory: analytics.upgradeHeadroom.memory },
+      { cpu: 2 + 32, memory: (4 + 128) * GiB },
+    );
     const refused = problemsOf(
       stackVariant("prod", (c) => (c.namespaces[0].jobs[0].autoscaler.maxParallelism = 128)),
     );
@@ -94,90 +132,9 @@ describe("namespace fit", () => {
       'flink-platform:namespaces[0].quota.flinkDeployments: namespace "analytics" declares 3 FlinkDeployments (jobs and session clusters) but its quota allows 2',
     ]);
   });
-
-  for (const stack of ["dev", "prod"] as const) {
-    it(`${stack}: report.json lists every namespace's requests against its quota`, async () => {
-      const { report } = await render(stackText(stack), stack);
-      const names = report.namespaces.map((n) => n.name);
-      assert.deepEqual(names, [...names].sort());
-      assert.deepEqual(
-        names,
-        model(stack)
-          .namespaces.map((n) => n.name)
-          .sort(),
-      );
-      for (const n of report.namespaces) {
-        assert.deepEqual(Object.keys(n).sort(), [
-          "ceiling",
-          "fits",
-          "limits",
-          "name",
-          "quota",
-          "requests",
-          "upgradeHeadroom",
-        ]);
-        assert.equal(typeof n.requests.cpu, "number");
-        assert.ok(Number.isInteger(n.requests.memory));
-        assert.equal(n.fits, true);
-      }
-    });
-  }
 });
 
-describe("namespace guard rails", () => {
-  it("give every Flink namespace a quota, a LimitRange and Pod Security 'restricted'", async () => {
-    const { resources } = await render(stackText("prod"), "prod");
-    for (const ns of ["analytics", "payments"]) {
-      const quota = manifest(resources, "ResourceQuota", "flink-quota", ns).spec.hard;
-      for (const key of [
-        "requests.cpu",
-        "requests.memory",
-        "limits.cpu",
-        "limits.memory",
-        "pods",
-        "persistentvolumeclaims",
-      ]) {
-        assert.ok(quota[key], `${ns} quota ${key}`);
-      }
-      assert.equal(quota["count/flinkdeployments.flink.apache.org"], "20");
-      const [limit] = manifest(resources, "LimitRange", "flink-limits", ns).spec.limits;
-      assert.deepEqual(limit.max, { cpu: "8", memory: "32Gi" });
-      assert.deepEqual(limit.maxLimitRequestRatio, { memory: "1" });
-      assert.deepEqual(limit.default, limit.defaultRequest);
-      const labels = manifest(resources, "Namespace", ns).metadata.labels;
-      assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
-    }
-  });
-
-  it("deny all traffic by default and allow exactly Flink's flows", async () => {
-    const { resources } = await render(stackText("dev"), "dev");
-    const policies = resources
-      .map((r) => r.inputs as any)
-      .filter((m) => m?.kind === "NetworkPolicy" && m.metadata.namespace === "analytics");
-    const byName = Object.fromEntries(policies.map((p) => [p.metadata.name, p.spec]));
-    assert.deepEqual(Object.keys(byName).sort(), [
-      "default-deny",
-      "dns-egress",
-      "flink-internal",
-      "https-egress",
-      "object-store-egress",
-      "operator-to-jobmanager",
-      "prometheus-scrape",
-    ]);
-    assert.deepEqual(byName["default-deny"], { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-    const fromNs = (spec: any) =>
-      spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"];
-    assert.equal(fromNs(byName["operator-to-jobmanager"]), "flink-operator");
-    assert.deepEqual(byName["operator-to-jobmanager"].ingress[0].ports, [{ port: 8081, protocol: "TCP" }]);
-    assert.equal(fromNs(byName["prometheus-scrape"]), "monitoring");
-    assert.deepEqual(byName["prometheus-scrape"].ingress[0].ports, [{ port: 9249, protocol: "TCP" }]);
-    assert.deepEqual(byName["object-store-egress"].egress[0].ports, [{ port: 9000, protocol: "TCP" }]);
-    assert.deepEqual(
-      byName["dns-egress"].egress[0].ports.map((p: any) => p.protocol),
-      ["UDP", "TCP"],
-    );
-  });
-
+describe("namespace network policies", () => {
   it("open ZooKeeper egress only where ZooKeeper HA is used, and S3 only over HTTPS", () => {
     const names = (zookeeper: boolean) =>
       flinkNetworkPolicies({

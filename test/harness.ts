@@ -47,7 +47,11 @@ export function stackVariant(
 
 const cache = new Map<string, Promise<RenderResult>>();
 
-/** Renders stack-file text; identical texts share one run (each run is ~1 s). */
+/**
+ * Renders stack-file text; identical texts share one run (each run is ~1 s). Under `npm run
+ * mutate` the runs cached in Stryker's unmutated first pass serve every mutant, so rendered
+ * tests cannot kill mutants there: the mutation score is what the pure tests catch.
+ */
 export function render(text: string, stack = "test"): Promise<RenderResult> {
   const key = `${stack}\0${text}`;
   if (!cache.has(key)) cache.set(key, renderConfig(stack, parseStackFile(text)));

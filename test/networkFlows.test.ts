@@ -9,6 +9,7 @@ import { render, stackVariant } from "./harness";
 import { allowed, Endpoint, Flow, NetworkPolicyLike, PodEndpoint } from "../components/kube/networkFlows";
 import { RecordedResource } from "../tools/offline/mockRuntime";
 import { monitoringNetworkPolicies } from "../components/monitoring/networkPolicies";
+import { flinkNetworkPolicies } from "../components/governance/networkPolicies";
 
 function policiesOf(resources: RecordedResource[]): NetworkPolicyLike[] {
   return resources.map((r) => r.inputs as any).filter((m) => m?.kind === "NetworkPolicy");
@@ -73,6 +74,103 @@ function expectFlows(policies: NetworkPolicyLike[], open: [string, Flow][], clos
   for (const [name, f] of open) assert.ok(allowed(policies, f), `must be open: ${name}`);
   for (const [name, f] of closed) assert.ok(!allowed(policies, f), `must be closed: ${name}`);
 }
+
+describe("a team namespace's NetworkPolicies (pure, every feature on)", () => {
+  const network = { apiServerPorts: [443], httpsEgressCidrs: ["0.0.0.0/0"], hostCidrs: ["10.40.0.0/16"] };
+  const ingressController: PodEndpoint = {
+    kind: "pod",
+    namespace: "ingress",
+    labels: { "app.kubernetes.io/name": "ingress-nginx" },
+  };
+  const policies = (zookeeper = true, objectStore = true) =>
+    flinkNetworkPolicies({
+      namespace: "payments",
+      monitoringNamespace: "monitoring",
+      zookeeper,
+      objectStore,
+      network,
+      egress: [
+        { name: "msk", cidrs: ["10.8.0.0/16"], ports: [{ port: 9092, endPort: 9098, protocol: "TCP" }] },
+        {
+          name: "ledger-db",
+          namespace: "databases",
+          podLabels: { app: "ledger" },
+          ports: [{ port: 5432, protocol: "TCP" }],
+        },
+      ],
+      uiIngress: {
+        clusters: ["fraud-detection"],
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress" } } }],
+      },
+    }) as NetworkPolicyLike[];
+  const jm = flink("payments", "fraud-detection", "jobmanager");
+  const tm = flink("payments", "fraud-detection", "taskmanager");
+  const otherJm = flink("payments", "ledger-reconciliation", "jobmanager");
+  const pod = (namespace: string, labels: Record<string, string>): PodEndpoint => ({
+    kind: "pod",
+    namespace,
+    labels,
+  });
+  const external = (ip: string): Endpoint => ({ kind: "external", ip });
+
+  it("opens Flink's flows, the platform's and the team's egress, and nothing else", () => {
+    expectFlows(
+      policies(),
+      [
+        ["operator → JobManager REST 8081", flow(operator, jm, 8081)],
+        ["TaskManager → JobManager RPC 6123", flow(tm, jm, 6123)],
+        ["JobManager → TaskManager RPC 6122", flow(jm, tm, 6122)],
+        ["Prometheus → TaskManager metrics 9249", flow(prometheus, tm, 9249)],
+        ["JobManager → DNS udp", flow(jm, dns, 53, "UDP")],
+        ["TaskManager → DNS tcp", flow(tm, dns, 53)],
+        ["TaskManager → S3 443", flow(tm, s3Address, 443)],
+        ["JobManager → ZooKeeper 2181", flow(jm, zookeeper(1), 2181)],
+        ["TaskManager → object store 9000", flow(tm, objectStore, 9000)],
+        ["TaskManager → MSK 9092 (first of the range)", flow(tm, external("10.8.1.1"), 9092)],
+        ["TaskManager → MSK 9098 (last of the range)", flow(tm, external("10.8.1.1"), 9098)],
+        ["TaskManager → ledger database 5432", flow(tm, pod("databases", { app: "ledger" }), 5432)],
+        ["ingress controller → exposed JobManager UI 8081", flow(ingressController, jm, 8081)],
+      ],
+      [
+        [
+          "another namespace's TaskManager → JobManager RPC",
+          flow(flink("analytics", "x", "taskmanager"), jm, 6123),
+        ],
+        ["Prometheus → JobManager REST 8081", flow(prometheus, jm, 8081)],
+        ["operator → TaskManager 8081", flow(operator, tm, 8081)],
+        ["TaskManager → MSK 9099 (past the range)", flow(tm, external("10.8.1.1"), 9099)],
+        ["TaskManager → another network 9092", flow(tm, external("10.9.1.1"), 9092)],
+        [
+          "TaskManager → another pod of the database namespace",
+          flow(tm, pod("databases", { app: "billing" }), 5432),
+        ],
+        ["TaskManager → the database on another port", flow(tm, pod("databases", { app: "ledger" }), 5433)],
+        ["ingress controller → a cluster whose UI is not exposed", flow(ingressController, otherJm, 8081)],
+        ["ingress controller → TaskManager", flow(ingressController, tm, 8081)],
+        ["anyone else → JobManager metrics", flow(pod("default", { app: "curl" }), jm, 9249)],
+        ["TaskManager → internet SMTP", flow(tm, internet, 25)],
+      ],
+    );
+  });
+
+  it("closes ZooKeeper and the object store where they are not used", () => {
+    expectFlows(
+      policies(false, false),
+      [["TaskManager → S3 443", flow(tm, s3Address, 443)]],
+      [
+        ["JobManager → ZooKeeper 2181", flow(jm, zookeeper(1), 2181)],
+        ["TaskManager → object store 9000", flow(tm, objectStore, 9000)],
+      ],
+    );
+  });
+
+  it("names every policy once, as a DNS label", () => {
+    const names = policies().map((p: any) => p.metadata.name as string);
+    assert.equal(new Set(names).size, names.length, names.join(", "));
+    for (const n of names) assert.match(n, /^[a-z]([-a-z0-9]*[a-z0-9])?$/);
+    for (const p of policies() as any[]) assert.equal(p.metadata.namespace, "payments");
+  });
+});
 
 describe("network flows (NetworkPolicies evaluated)", () => {
   const jm = flink("payments", "fraud-detection", "jobmanager");

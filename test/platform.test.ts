@@ -1,10 +1,11 @@
 import { strict as assert } from "assert";
 import { manifest, one, ofType, render, stackVariant, withFlinkNodeGroup } from "./harness";
 import { RecordedResource } from "../tools/offline/mockRuntime";
-import { writeRender } from "../tools/offline/render";
+import { stackPods } from "./charts/pods";
 import { mkdtempSync, readFileSync, readdirSync } from "fs";
 import { tmpdir } from "os";
-import { join } from "path";
+import { join, relative } from "path";
+import { execFile } from "child_process";
 
 const dev = () => render(stackVariant("dev"), "dev");
 const prod = () => render(stackVariant("prod"), "prod");
@@ -52,38 +53,103 @@ describe("platform structure (both stacks)", () => {
       assert.equal(new Set(objects).size, objects.length, "two resources manage the same Kubernetes object");
     });
 
-    it(`${stack}: every container runs non-root with requests and limits`, async () => {
+    // Every pod the stack runs, FlinkDeployment pod templates and Helm charts' pods included (the
+    // operator adds the Flink main container's resources and image from the FlinkDeployment spec).
+    it(`${stack}: every container of every pod runs non-root, unescalated, pinned, with requests and limits`, async () => {
       const { resources } = await run();
-      const podSpecs = resources
-        .map((r) => r.inputs as any)
-        .filter((m) => ["Deployment", "StatefulSet", "Job"].includes(m.kind))
-        .map((m) => m.spec.template.spec);
-      for (const spec of podSpecs) {
-        assert.equal(spec.securityContext.runAsNonRoot, true);
-        for (const c of spec.containers) {
-          assert.equal(c.securityContext.allowPrivilegeEscalation, false);
-          assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
-          assert.match(c.image, /:[^:]+$/);
-          assert.doesNotMatch(c.image, /:latest$/);
+      const flink = new Map(
+        resources
+          .map((r) => r.inputs as any)
+          .filter((m) => m?.kind === "FlinkDeployment")
+          .map((m) => [`FlinkDeployment/${m.metadata.name}`, m.spec]),
+      );
+      const pods = stackPods(resources);
+      assert.ok(flink.size > 0 && pods.some((p) => p.owner.startsWith("FlinkDeployment/")));
+      assert.ok(pods.some((p) => p.owner === "Deployment/flink-kubernetes-operator"));
+      for (const pod of pods) {
+        const [owner, role] = pod.owner.split(":");
+        const flinkSpec = flink.get(owner);
+        for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+          const where = `${pod.owner} in ${pod.namespace}: container ${c.name}`;
+          // The log agent reads root-owned host logs; its namespace's reason annotation says so.
+          if (pod.namespace !== "logging") {
+            assert.equal(
+              c.securityContext?.runAsNonRoot ?? pod.spec.securityContext?.runAsNonRoot,
+              true,
+              where,
+            );
+          }
+          assert.equal(c.securityContext?.allowPrivilegeEscalation, false, where);
+          const main = flinkSpec && c.name === "flink-main-container";
+          const resource = main
+            ? flinkSpec[role === "jobmanager" ? "jobManager" : "taskManager"].resource
+            : undefined;
+          if (main) assert.ok(resource.cpu > 0 && /^\d+(Mi|Gi|m|g)$/.test(resource.memory), where);
+          else {
+            const r = c.resources ?? {};
+            assert.ok(
+              r.requests?.cpu && r.requests?.memory && r.limits?.memory,
+              `${where} lacks requests or a memory limit`,
+            );
+          }
+          // Chart models leave images to the chart version's pins (the supply-chain policy checks those).
+          const image: string | undefined = main ? flinkSpec.image : c.image;
+          if (image !== undefined) {
+            assert.match(image, /(:\w[\w.-]*|@sha256:[0-9a-f]{64})$/, where);
+            assert.doesNotMatch(image, /:latest$/, where);
+          }
         }
       }
     });
   }
 
-  it("renders deterministically", async () => {
-    const a = mkdtempSync(join(tmpdir(), "render-a-"));
-    const b = mkdtempSync(join(tmpdir(), "render-b-"));
-    writeRender(a, await render(stackVariant("prod"), "prod"));
-    writeRender(b, await render(stackVariant("prod") + "\n", "prod"));
-    for (const file of [
-      "resources.json",
-      "report.json",
-      ...readdirSync(join(a, "manifests")).map((f) => `manifests/${f}`),
-    ]) {
+  // Two separate `npm run render` processes: module state, registration order and the clock
+  // cannot leak from one render into the other. Every output file is compared, releases/ included.
+  it("renders byte-identical output from two separate processes", async () => {
+    const [a, b] = await Promise.all(["a", "b"].map(() => renderInProcess("prod")));
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => relative(dir, join(e.parentPath, e.name)))
+        .sort();
+    assert.deepEqual(files(a), files(b));
+    for (const dir of ["manifests", "releases"])
+      assert.ok(
+        files(a).some((f) => f.startsWith(`${dir}/`)),
+        dir,
+      );
+    assert.ok(files(a).includes("policy.json"));
+    for (const file of files(a)) {
       assert.equal(readFileSync(join(a, file), "utf8"), readFileSync(join(b, file), "utf8"), file);
     }
+    // The PR review diffs resources.json line by line: records ordered by type, then name.
+    const records: { type: string; name: string }[] = JSON.parse(
+      readFileSync(join(a, "resources.json"), "utf8"),
+    );
+    const keys = records.map((r) => `${r.type}\u0000${r.name}`);
+    assert.deepEqual(keys, [...keys].sort());
   });
 });
+
+/** `npm run render -- --stack <stack> --policy` in a child process; resolves to its output folder. */
+function renderInProcess(stack: string): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), `render-${stack}-`));
+  const args = [
+    "-r",
+    "ts-node/register/transpile-only",
+    "tools/render.ts",
+    "--stack",
+    stack,
+    "--out",
+    out,
+    "--policy",
+  ];
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, args, (error, _stdout, stderr) =>
+      error ? reject(new Error(stderr)) : resolve(out),
+    ),
+  );
+}
 
 describe("dev: existing cluster with the in-cluster object store", () => {
   it("creates nothing on AWS", async () => {

@@ -4,35 +4,55 @@
  * `key/` before the upload, and a missing key answers 404 only to a caller allowed ListBucket.
  */
 import { strict as assert } from "assert";
-import { manifest, ofType, one, policyDoc, problemsOf, render, stackVariant } from "./harness";
+import { manifest, ofType, one, policyDoc, problemsOf, render, stackVariant, validate } from "./harness";
 import { evaluate, IamRequest, missingKeyStatus } from "../components/aws/iamEvaluation";
 import { PolicyDocument } from "../components/aws/iamPolicies";
 import { bucketUserPolicy } from "../components/storage/objectStore";
 import { lifecycleRules } from "../components/storage/stateBuckets";
 import { RecordedResource } from "../tools/offline/mockRuntime";
+import {
+  artifactReadStatements,
+  namespaceStatePolicy,
+  tlsOnlyBucketPolicy,
+} from "../components/storage/iamPolicies";
+import { operatorArtifactLocations } from "../components/flink/artifacts";
+import { resolveModel } from "../config/model";
 
 const prod = () => render(stackVariant("prod"), "prod");
 const REGION = "eu-west-1";
 const TLS = { "aws:SecureTransport": "true" };
 const bucketArn = (ns: string) => `arn:aws:s3:::acme-flink-prod-euw1-${ns}`;
+const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f";
 
-async function policiesOf(ns: string) {
-  const { resources } = await prod();
-  const role = one(resources, "aws:iam/rolePolicy:RolePolicy", `storage-s3-${ns}`);
-  const bucketPolicies = ofType(resources, "aws:s3/bucketPolicy:BucketPolicy").map((r: RecordedResource) =>
-    policyDoc(r),
-  ) as PolicyDocument[];
-  // The key S3 encrypts this namespace's bucket with.
-  const sse = ofType(
-    resources,
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  ).find((r) => r.name.includes(`-${ns}-`))!;
+function prodModel() {
+  const v = validate(stackVariant("prod"));
+  if (!v.ok) throw new Error(v.problems.join("\n"));
+  return resolveModel(v.stack);
+}
+
+/** The documents StateBuckets attaches for prod: the namespace role's policy and every bucket's policy. */
+function policiesOf(ns: string) {
+  const model = prodModel();
+  const namespace = model.namespaces.find((n) => n.name === ns)!;
   return {
-    identity: [policyDoc(role)] as PolicyDocument[],
+    identity: [
+      namespaceStatePolicy({
+        bucketArn: bucketArn(ns),
+        keyArn: KEY_ARN,
+        region: REGION,
+        artifacts: namespace.artifacts,
+      }),
+    ],
     // Same account: every bucket's policy applies to requests on that bucket; ours only deny non-TLS.
-    bucket: bucketPolicies,
-    keyArn: String((sse.inputs as any).rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId),
-    resources,
+    bucket: model.namespaces.map((n) => tlsOnlyBucketPolicy(bucketArn(n.name))),
+    keyArn: KEY_ARN,
+  };
+}
+
+function operatorPolicy(): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: artifactReadStatements(operatorArtifactLocations(prodModel()), REGION),
   };
 }
 
@@ -44,7 +64,7 @@ const s3 = (action: string, resource: string, context: Record<string, string> = 
 
 describe("state access with IAM semantics (prod)", () => {
   it("lets Flink write a checkpoint: HEAD of the new key answers 404, then put, list, read, delete", async () => {
-    const { identity, bucket } = await policiesOf("payments");
+    const { identity, bucket } = policiesOf("payments");
     const own = bucketArn("payments");
     const key = `${own}/checkpoints/fraud-detection/0b1c/chk-42/_metadata`;
     assert.equal(missingKeyStatus(identity, bucket, "acme-flink-prod-euw1-payments"), 404);
@@ -63,7 +83,7 @@ describe("state access with IAM semantics (prod)", () => {
   });
 
   it("lets S3 use the state key for the namespace's own bucket only", async () => {
-    const { identity, keyArn } = await policiesOf("payments");
+    const { identity, keyArn } = policiesOf("payments");
     const viaS3 = (ns: string) => ({
       "kms:ViaService": `s3.${REGION}.amazonaws.com`,
       "kms:EncryptionContext:aws:s3:arn": bucketArn(ns),
@@ -84,7 +104,7 @@ describe("state access with IAM semantics (prod)", () => {
   });
 
   it("keeps another team's state unreadable, unwritable and unlistable", async () => {
-    const { identity, bucket } = await policiesOf("payments");
+    const { identity, bucket } = policiesOf("payments");
     const other = bucketArn("analytics");
     assert.equal(missingKeyStatus(identity, bucket, "acme-flink-prod-euw1-analytics"), 403);
     for (const req of [
@@ -100,13 +120,13 @@ describe("state access with IAM semantics (prod)", () => {
   });
 
   it("refuses every request without TLS, even the namespace's own", async () => {
-    const { identity, bucket } = await policiesOf("payments");
+    const { identity, bucket } = policiesOf("payments");
     const req = s3("GetObject", `${bucketArn("payments")}/checkpoints/x`, { "aws:SecureTransport": "false" });
     assert.equal(evaluate(identity, bucket, req), "explicit-deny");
   });
 
   it("reads the namespace's jars and nothing else in the artifact bucket", async () => {
-    const { identity, bucket } = await policiesOf("payments");
+    const { identity, bucket } = policiesOf("payments");
     const jar = "arn:aws:s3:::acme-flink-artifacts/payments/fraud-detection-7.2.0.jar";
     assert.equal(evaluate(identity, bucket, s3("GetObject", jar)), "allow");
     assert.notEqual(evaluate(identity, bucket, s3("PutObject", jar)), "allow");
@@ -122,7 +142,7 @@ describe("state access with IAM semantics (prod)", () => {
 
   it("lets the operator read only the session jobs' jars", async () => {
     const { resources } = await prod();
-    const operator = [policyDoc(one(resources, "aws:iam/rolePolicy:RolePolicy", "storage-s3-operator"))];
+    const operator = [operatorPolicy()];
     assert.equal(
       evaluate(
         operator,
@@ -140,6 +160,35 @@ describe("state access with IAM semantics (prod)", () => {
     const trust = policyDoc(one(resources, "aws:iam/role:Role", "storage-s3-operator"), "assumeRolePolicy");
     const cond = trust.Statement[0].Condition.StringEquals;
     assert.ok(Object.values(cond).includes("system:serviceaccount:flink-operator:flink-operator"));
+  });
+
+  it("attaches exactly the documents evaluated above: each namespace role's, each bucket's, the operator's", async () => {
+    const { resources } = await prod();
+    for (const ns of ["analytics", "payments"]) {
+      const sse = ofType(
+        resources,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      ).find((r) => r.name.includes(`-${ns}-`))!;
+      const keyArn = String((sse.inputs as any).rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId);
+      const namespace = prodModel().namespaces.find((n) => n.name === ns)!;
+      assert.deepEqual(
+        policyDoc(one(resources, "aws:iam/rolePolicy:RolePolicy", `storage-s3-${ns}`)),
+        namespaceStatePolicy({
+          bucketArn: bucketArn(ns),
+          keyArn,
+          region: REGION,
+          artifacts: namespace.artifacts,
+        }),
+      );
+    }
+    assert.deepEqual(
+      ofType(resources, "aws:s3/bucketPolicy:BucketPolicy").map((r: RecordedResource) => policyDoc(r)),
+      ["analytics", "payments"].map((ns) => tlsOnlyBucketPolicy(bucketArn(ns))),
+    );
+    assert.deepEqual(
+      policyDoc(one(resources, "aws:iam/rolePolicy:RolePolicy", "storage-s3-operator")),
+      operatorPolicy(),
+    );
   });
 
   it("gives each namespace its own hardened bucket, tagged for cost allocation, protected in production", async () => {

@@ -126,6 +126,14 @@ describe("workflows", () => {
     assert.equal(uses(job, "actions/checkout")[0].with["fetch-depth"], 0, "the base commit must be present");
   });
 
+  it("mutation-test each PR's own pure-logic files, read-only, against its base", () => {
+    const job = pr.jobs.mutation;
+    assert.deepEqual(job.permissions, { contents: "read" });
+    assert.match(runs(job), /npm run mutate -- --since \$\{\{ github\.event\.pull_request\.base\.sha \}\}/);
+    assert.equal(uses(job, "actions/checkout")[0].with["fetch-depth"], 0, "the base commit must be present");
+    assert.match(runs(job), /apt-get install .*prometheus/, "the alert-rule tests need promtool");
+  });
+
   describe("deploy.yml", () => {
     it("deploys on push to main, after the tests, stacks listed from the repository", () => {
       assert.deepEqual(Object.keys(deploy.on), ["push"]);

@@ -110,6 +110,9 @@ function conditionsMatch(st: Statement, context: Record<string, string>): boolea
 }
 
 function applicable(doc: PolicyDocument, req: IamRequest, resourcePolicy: boolean): Statement[] {
+  // IAM refuses any other Version (MalformedPolicyDocument); policy variables need 2012-10-17.
+  if (doc.Version !== "2012-10-17")
+    throw new Error(`policy Version must be "2012-10-17", got ${JSON.stringify(doc.Version)}`);
   return (doc.Statement as Statement[]).filter(
     (st) =>
       actionMatches(st, req.action) &&

@@ -237,6 +237,15 @@ function jvmFromProcessAndFlink(
 ): JvmSpec {
   const metaspace = sizeOption(options, keys.metaspace, 256n * MIB);
   const range = overheadRange(options, keys);
+  // apache/flink@release-1.20.4 flink-runtime/.../config/memory/ProcessMemoryUtils.java:189-206:
+  // the overhead is process − (Total Flink + metaspace), refused when negative or out of its range.
+  if (process < totalFlink + metaspace) {
+    throw new FlinkMemoryError(
+      `The configured Total Process Memory size (${humanReadable(process)}) is less than the sum of the derived ` +
+        `Total Flink Memory size (${humanReadable(totalFlink)}) and the configured or default JVM Metaspace size  ` +
+        `(${humanReadable(metaspace)}).`,
+    );
+  }
   const overhead = process - totalFlink - metaspace;
   if (overhead < range.min || overhead > range.max) {
     throw new FlinkMemoryError(

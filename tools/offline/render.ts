@@ -35,8 +35,10 @@ export async function renderConfig(
 ): Promise<RenderResult> {
   const region = regionOf(config);
   const run = await runProgram({ project: PROJECT, stack, config, secretKeys, region }, platformProgram);
+  // By code unit, not localeCompare: the order must not depend on the machine's locale.
+  const byCodeUnit = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   const resources = [...run.resources].sort(
-    (a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
+    (a, b) => byCodeUnit(a.type, b.type) || byCodeUnit(a.name, b.name),
   );
   return { resources, program: run.result, report: buildReport(stack, run.result.model) };
 }
