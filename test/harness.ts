@@ -49,11 +49,15 @@ const cache = new Map<string, Promise<RenderResult>>();
 
 /**
  * Renders stack-file text; identical texts share one run (each run is ~1 s). Under `npm run
- * mutate` the runs cached in Stryker's unmutated first pass serve every mutant, so rendered
- * tests cannot kill mutants there: the mutation score is what the pure tests catch.
+ * mutate` only renders of Stryker's unmutated first pass are cached and serve every mutant (so
+ * rendered tests cannot kill mutants there: the score is what the pure tests catch); a render a
+ * restarted test runner needs while a mutant is active runs with that mutant and is not kept.
  */
 export function render(text: string, stack = "test"): Promise<RenderResult> {
   const key = `${stack}\0${text}`;
+  const stryker = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__;
+  if (stryker?.activeMutant !== undefined && !cache.has(key))
+    return renderConfig(stack, parseStackFile(text));
   if (!cache.has(key)) cache.set(key, renderConfig(stack, parseStackFile(text)));
   return cache.get(key)!;
 }
