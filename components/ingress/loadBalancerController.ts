@@ -24,6 +24,7 @@ import { irsaTrustPolicy } from "../aws/iamPolicies";
 import { roleName } from "../aws/names";
 import { loadBalancerControllerPolicy } from "./iamPolicy";
 import { ALB_CLASS } from "./uiIngress";
+import { restrictedNamespace } from "../kube/restrictedNamespace";
 
 export const LB_CONTROLLER_NAMESPACE = "aws-load-balancer-controller";
 export const LB_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
@@ -149,26 +150,11 @@ export class LoadBalancerController extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-ns`,
-      {
-        metadata: {
-          name: LB_CONTROLLER_NAMESPACE,
-          labels: {
-            "app.kubernetes.io/part-of": "flink-platform",
-            "pod-security.kubernetes.io/enforce": "restricted",
-            "pod-security.kubernetes.io/warn": "restricted",
-          },
-        },
-      },
+    const { namespace, policies } = restrictedNamespace(
+      name,
+      LB_CONTROLLER_NAMESPACE,
+      loadBalancerControllerNetworkPolicies(args.network),
       k8sOpts,
-    );
-    const policies = loadBalancerControllerNetworkPolicies(args.network).map(
-      (p) =>
-        new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${p.metadata.name}`, p, {
-          ...k8sOpts,
-          dependsOn: [namespace],
-        }),
     );
     this.ready = new k8s.helm.v3.Release(
       `${name}-release`,

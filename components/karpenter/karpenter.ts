@@ -31,6 +31,7 @@ import {
   karpenterValues,
   nodePool,
 } from "./nodePool";
+import { restrictedNamespace } from "../kube/restrictedNamespace";
 
 /** Deny all; DNS; HTTPS to the API server and EC2, SQS, SSM, pricing and STS. Nothing calls in (no webhook in v1.14). */
 export function karpenterNetworkPolicies(network: ClusterNetwork): NetworkPolicyObject[] {
@@ -193,26 +194,11 @@ export class Karpenter extends pulumi.ComponentResource {
       parent,
     );
 
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-ns`,
-      {
-        metadata: {
-          name: KARPENTER_NAMESPACE,
-          labels: {
-            "app.kubernetes.io/part-of": "flink-platform",
-            "pod-security.kubernetes.io/enforce": "restricted",
-            "pod-security.kubernetes.io/warn": "restricted",
-          },
-        },
-      },
+    const { namespace, policies } = restrictedNamespace(
+      name,
+      KARPENTER_NAMESPACE,
+      karpenterNetworkPolicies(args.network),
       k8sOpts,
-    );
-    const policies = karpenterNetworkPolicies(args.network).map(
-      (p) =>
-        new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${p.metadata.name}`, p, {
-          ...k8sOpts,
-          dependsOn: [namespace],
-        }),
     );
     const crds = new k8s.helm.v3.Release(
       `${name}-crds`,

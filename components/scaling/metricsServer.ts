@@ -21,6 +21,7 @@ import {
   NetworkPolicyObject,
   tcp,
 } from "../kube/networkPolicy";
+import { restrictedNamespace } from "../kube/restrictedNamespace";
 
 export const METRICS_SERVER_NAMESPACE = "metrics-server";
 /** The chart's selector label (templates/_helpers.tpl selectorLabels). */
@@ -86,26 +87,11 @@ export class MetricsServer extends pulumi.ComponentResource {
   constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:scaling:MetricsServer", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-ns`,
-      {
-        metadata: {
-          name: METRICS_SERVER_NAMESPACE,
-          labels: {
-            "app.kubernetes.io/part-of": "flink-platform",
-            "pod-security.kubernetes.io/enforce": "restricted",
-            "pod-security.kubernetes.io/warn": "restricted",
-          },
-        },
-      },
+    const { namespace, policies } = restrictedNamespace(
+      name,
+      METRICS_SERVER_NAMESPACE,
+      metricsServerNetworkPolicies(args.network),
       k8sOpts,
-    );
-    const policies = metricsServerNetworkPolicies(args.network).map(
-      (p) =>
-        new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${p.metadata.name}`, p, {
-          ...k8sOpts,
-          dependsOn: [namespace],
-        }),
     );
     this.ready = new k8s.helm.v3.Release(
       `${name}-release`,
