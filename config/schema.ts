@@ -146,6 +146,26 @@ const jobFields = {
     .describe('Extra Flink settings for this job (see "Flink configuration").'),
 };
 
+/** What a job's or session cluster's pods may set on top of the stack-wide defaults. */
+const clusterPodFields = {
+  pod: podSettings.optional().describe("Pod settings for its JobManager and TaskManagers (see `flink.pod`)."),
+  logging: logging.optional().describe("Log levels or file (see `flink.logging`)."),
+  taskManagerCapacity: capacityTypes
+    .optional()
+    .describe(
+      "Karpenter: capacity types for its TaskManagers; the namespace's (or `cluster.karpenter`'s) when unset.",
+    ),
+  ui: z
+    .strictObject({
+      ingress: z
+        .boolean()
+        .default(false)
+        .describe("Expose this cluster's UI and REST API through `ui.ingress`."),
+    })
+    .optional()
+    .describe("The Flink UI of this cluster (`kubectl port-forward` always works)."),
+};
+
 const applicationJob = z.strictObject({
   name: dnsLabel().describe(
     "FlinkDeployment name: ≤ 45 characters (the operator's rule), unique among the namespace's jobs and session clusters.",
@@ -186,22 +206,7 @@ const applicationJob = z.strictObject({
     .describe(
       "Reactive mode: a standalone deployment with `scheduler-mode: REACTIVE` whose TaskManagers a HorizontalPodAutoscaler scales; the job runs on every slot. Not with the autoscaler.",
     ),
-  pod: podSettings.optional().describe("Pod settings for its JobManager and TaskManagers (see `flink.pod`)."),
-  logging: logging.optional().describe("Log levels or file (see `flink.logging`)."),
-  taskManagerCapacity: capacityTypes
-    .optional()
-    .describe(
-      "Karpenter: capacity types for its TaskManagers; the namespace's (or `cluster.karpenter`'s) when unset.",
-    ),
-  ui: z
-    .strictObject({
-      ingress: z
-        .boolean()
-        .default(false)
-        .describe("Expose this cluster's UI and REST API through `ui.ingress`."),
-    })
-    .optional()
-    .describe("The Flink UI of this cluster (`kubectl port-forward` always works)."),
+  ...clusterPodFields,
 });
 
 const sessionCluster = z.strictObject({
@@ -225,22 +230,7 @@ const sessionCluster = z.strictObject({
     })
     .optional()
     .describe("Not settable: reactive mode is for application jobs."),
-  pod: podSettings.optional().describe("Pod settings for its JobManager and TaskManagers (see `flink.pod`)."),
-  logging: logging.optional().describe("Log levels or file (see `flink.logging`)."),
-  taskManagerCapacity: capacityTypes
-    .optional()
-    .describe(
-      "Karpenter: capacity types for its TaskManagers; the namespace's (or `cluster.karpenter`'s) when unset.",
-    ),
-  ui: z
-    .strictObject({
-      ingress: z
-        .boolean()
-        .default(false)
-        .describe("Expose this cluster's UI and REST API through `ui.ingress`."),
-    })
-    .optional()
-    .describe("The Flink UI of this cluster (`kubectl port-forward` always works)."),
+  ...clusterPodFields,
 });
 
 const sessionJob = z.strictObject({
