@@ -45,6 +45,26 @@ export function stackVariant(
   return stringify({ config });
 }
 
+/** Prod with HTTPS egress kept inside the VPC, with every interface endpoint its components call. */
+export function prodWithVpcOnlyEgress(): string {
+  return stackVariant("prod", (c) => {
+    c.cluster.httpsEgress = "vpc";
+    // sts, ECR, EC2 and logs for the platform; ELB and ACM for the UI's load balancer controller;
+    // SQS and SSM for Karpenter's interruption queue and AMI parameters.
+    c.cluster.interfaceEndpoints = [
+      "sts",
+      "ecr.api",
+      "ecr.dkr",
+      "ec2",
+      "logs",
+      "elasticloadbalancing",
+      "acm",
+      "sqs",
+      "ssm",
+    ];
+  });
+}
+
 const cache = new Map<string, Promise<RenderResult>>();
 
 /**

@@ -5,7 +5,7 @@
  * Flink pods (flink-kubernetes-operator, release-1.15.0), our pod template adds the platform label.
  */
 import { strict as assert } from "assert";
-import { render, stackVariant } from "./harness";
+import { render, stackVariant, prodWithVpcOnlyEgress } from "./harness";
 import { allowed, Endpoint, Flow, NetworkPolicyLike, PodEndpoint } from "../components/kube/networkFlows";
 import { RecordedResource } from "../tools/offline/mockRuntime";
 import { monitoringNetworkPolicies } from "../components/monitoring/networkPolicies";
@@ -228,25 +228,7 @@ describe("network flows (NetworkPolicies evaluated)", () => {
   });
 
   it("prod with httpsEgress vpc: HTTPS reaches the VPC's endpoints and API server, nothing outside", async () => {
-    const { resources } = await render(
-      stackVariant("prod", (c) => {
-        c.cluster.httpsEgress = "vpc";
-        // The UI's load balancer controller calls these too.
-        c.cluster.interfaceEndpoints = [
-          "sts",
-          "ecr.api",
-          "ecr.dkr",
-          "ec2",
-          "logs",
-          "elasticloadbalancing",
-          "acm",
-          // Karpenter's interruption queue and AMI parameters.
-          "sqs",
-          "ssm",
-        ];
-      }),
-      "prod",
-    );
+    const { resources } = await render(prodWithVpcOnlyEgress(), "prod");
     const s3Interface: Endpoint = { kind: "external", ip: "10.40.130.20" };
     expectFlows(
       policiesOf(resources),

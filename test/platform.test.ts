@@ -1,5 +1,13 @@
 import { strict as assert } from "assert";
-import { manifest, one, ofType, render, stackVariant, withFlinkNodeGroup } from "./harness";
+import {
+  manifest,
+  one,
+  ofType,
+  render,
+  stackVariant,
+  withFlinkNodeGroup,
+  prodWithVpcOnlyEgress,
+} from "./harness";
 import { RecordedResource } from "../tools/offline/mockRuntime";
 import { stackPods } from "./charts/pods";
 import { mkdtempSync, readFileSync, readdirSync } from "fs";
@@ -257,25 +265,7 @@ describe("prod: EKS", () => {
   });
 
   it("with httpsEgress vpc adds an S3 interface endpoint that resolves inside the VPC", async () => {
-    const { resources } = await render(
-      stackVariant("prod", (c) => {
-        c.cluster.httpsEgress = "vpc";
-        // The UI's load balancer controller calls these too.
-        c.cluster.interfaceEndpoints = [
-          "sts",
-          "ecr.api",
-          "ecr.dkr",
-          "ec2",
-          "logs",
-          "elasticloadbalancing",
-          "acm",
-          // Karpenter's interruption queue and AMI parameters.
-          "sqs",
-          "ssm",
-        ];
-      }),
-      "prod",
-    );
+    const { resources } = await render(prodWithVpcOnlyEgress(), "prod");
     const s3 = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").filter(
       (e) => e.inputs.serviceName === "com.amazonaws.eu-west-1.s3",
     );
