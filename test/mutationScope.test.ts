@@ -47,6 +47,18 @@ describe("mutation testing scope", () => {
     assert.deepEqual([...config.mochaOptions.spec, ...Object.keys(OUTSIDE_THE_SUITE)].sort(), all);
   });
 
+  it("type-checks each mutant against the program of exactly the mutated modules and their imports", () => {
+    // The TypeScript checker compiles config.tsconfigFile per mutant: the whole project's program
+    // (tests, tools, the AWS provider's types) would double its cost for no mutant in scope.
+    assert.equal(config.tsconfigFile, "tsconfig.mutate.json");
+    const tsconfig = JSON.parse(readFileSync("tsconfig.mutate.json", "utf8"));
+    assert.equal(tsconfig.extends, "./tsconfig.json");
+    assert.deepEqual(
+      tsconfig.include,
+      scope.filter((p) => !p.startsWith("!")),
+    );
+  });
+
   it("leaves out components with resources, tools, tests and the pack's entry point", () => {
     const outside = [
       "components/flink/operator.ts",
