@@ -1,0 +1,233 @@
+/**
+ * The config loader's helpers, each against the behaviour a user sees: CLI strings read as the
+ * schema's types, removed keys named, the registry's tier lock, CIDR arithmetic and the wording
+ * of schema problems.
+ */
+import { strict as assert } from "assert";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { z } from "zod";
+import { problemsOf, stackVariant } from "./harness";
+import { coerceScalars } from "../config/coerce";
+import { addressesCovered, cidrRange } from "../config/cidrs";
+import { readRegistry, registryProblems } from "../config/stacks";
+import { removedKeyProblems, withoutRemovedKeys } from "../config/removed";
+import { zodProblems } from "../config/zodProblems";
+
+const ip = (a: number, b: number, c: number, d: number) => ((a * 256 + b) * 256 + c) * 256 + d;
+
+describe("config helpers", () => {
+  describe("CLI strings coerced to the schema's types", () => {
+    it("reads numbers and booleans through optional, default, nullable, readonly and pipe wrappers", () => {
+      const schema = z.strictObject({
+        cpu: z.number().optional(),
+        slots: z.number().default(1),
+        ratio: z.number().nullable(),
+        frozen: z.number().readonly(),
+        piped: z.string().pipe(z.string()),
+        trimmed: z.number().pipe(z.number()),
+        on: z.boolean(),
+        off: z.boolean().optional(),
+      });
+      assert.deepEqual(
+        coerceScalars(schema, {
+          cpu: "0.5",
+          slots: " 4 ",
+          ratio: "-.25",
+          frozen: "1e3",
+          piped: 7,
+          trimmed: "2.",
+          on: "true",
+          off: "false",
+        }),
+        { cpu: 0.5, slots: 4, ratio: -0.25, frozen: 1000, piped: "7", trimmed: 2, on: true, off: false },
+      );
+    });
+
+    it("leaves text that is not a number or a boolean for the schema to refuse", () => {
+      const schema = z.strictObject({ cpu: z.number(), on: z.boolean(), list: z.array(z.number()) });
+      const out = coerceScalars(schema, { cpu: "half", on: "yes", list: ["1", "x"], extra: "3" });
+      assert.deepEqual(out, { cpu: "half", on: "yes", list: [1, "x"], extra: "3" });
+      for (const text of ["1.2.3", "1e", "0x10", "", "- 1"])
+        assert.equal(coerceScalars(z.number(), text), text, text);
+      assert.equal(coerceScalars(z.boolean(), true), true);
+      assert.equal(coerceScalars(z.boolean(), "TRUE"), "TRUE");
+    });
+
+    it("turns numbers and booleans the CLI stored into text where the schema wants text", () => {
+      const schema = z.strictObject({
+        conf: z.record(z.string(), z.string()),
+        version: z.enum(["1.20", "2.0"]),
+        name: z.string(),
+      });
+      assert.deepEqual(coerceScalars(schema, { conf: { a: 1, b: true }, version: 2.0, name: false }), {
+        conf: { a: "1", b: "true" },
+        version: "2",
+        name: "false",
+      });
+    });
+
+    it("picks a discriminated union's member by its discriminator", () => {
+      const schema = z.discriminatedUnion("kind", [
+        z.strictObject({ kind: z.literal("a"), n: z.number() }),
+        z.strictObject({ kind: z.literal("b"), n: z.string() }),
+      ]);
+      assert.deepEqual(coerceScalars(schema, { kind: "a", n: "3" }), { kind: "a", n: 3 });
+      assert.deepEqual(coerceScalars(schema, { kind: "b", n: 3 }), { kind: "b", n: "3" });
+      assert.deepEqual(coerceScalars(schema, { kind: "c", n: "3" }), { kind: "c", n: "3" });
+    });
+  });
+
+  describe("removed keys", () => {
+    it("names a removed key where it is set, and only there", () => {
+      const problems = removedKeyProblems({ storage: { bucketName: "x", objectStore: { bucket: "y" } } });
+      assert.deepEqual(
+        problems.map((p) => p.path),
+        ["storage.bucketName", "storage.objectStore.bucket"],
+      );
+      assert.match(problems[0].message, /replaced by storage\.bucketPrefix/);
+      for (const config of [
+        {},
+        { storage: "text" },
+        { storage: ["bucketName"] },
+        { storage: { objectStore: ["bucket"] } },
+        { storage: { objectStore: null } },
+        { storage: { bucketPrefix: "x", objectStore: { bucketPrefix: "y" } } },
+      ])
+        assert.deepEqual(removedKeyProblems(config as Record<string, unknown>), [], JSON.stringify(config));
+    });
+
+    it("drops removed keys from a copy for the schema, keeping every other key", () => {
+      const config = {
+        storage: { bucketName: "x", bucketPrefix: "p", objectStore: { bucket: "y", enabled: true } },
+      };
+      assert.deepEqual(withoutRemovedKeys(config), {
+        storage: { bucketPrefix: "p", objectStore: { enabled: true } },
+      });
+      assert.equal(config.storage.bucketName, "x", "the caller's config is not changed");
+      assert.deepEqual(withoutRemovedKeys({ storage: ["bucketName"] }), { storage: ["bucketName"] });
+    });
+  });
+
+  describe("the stack registry's tier lock", () => {
+    it("refuses a registered stack whose file claims another tier, naming both", () => {
+      const registry = { prod: { tier: "production" as const } };
+      const [p, ...rest] = registryProblems("prod", "development", registry);
+      assert.equal(rest.length, 0);
+      assert.equal(p.path, "environment.tier");
+      assert.match(
+        p.message,
+        /^stack "prod" is registered as production in stacks\.json; its tier may not be development /,
+      );
+      assert.deepEqual(registryProblems("prod", "production", registry), []);
+      assert.deepEqual(
+        registryProblems("sandbox", "development", registry),
+        [],
+        "unregistered stacks are free",
+      );
+    });
+
+    it("reads stacks.json without its $comment", () => {
+      const root = mkdtempSync(join(tmpdir(), "registry-"));
+      writeFileSync(
+        join(root, "stacks.json"),
+        JSON.stringify({ $comment: "x", qa: { tier: "development" }, live: { tier: "production" } }),
+      );
+      assert.deepEqual(readRegistry(root), { qa: { tier: "development" }, live: { tier: "production" } });
+      assert.deepEqual(
+        readRegistry().prod,
+        { tier: "production" },
+        "the repository's own registry by default",
+      );
+    });
+  });
+
+  describe("CIDR arithmetic", () => {
+    it("gives a CIDR's first and last address, host bits ignored", () => {
+      assert.deepEqual(cidrRange("10.0.1.77/24"), [ip(10, 0, 1, 0), ip(10, 0, 1, 255)]);
+      assert.deepEqual(cidrRange("192.168.0.5/32"), [ip(192, 168, 0, 5), ip(192, 168, 0, 5)]);
+      assert.deepEqual(cidrRange("0.0.0.0/0"), [0, 2 ** 32 - 1]);
+    });
+
+    it("counts addresses once across overlapping ranges, in any order", () => {
+      assert.equal(addressesCovered(["10.0.1.0/24", "10.0.0.0/16", "10.0.2.0/24"]), 2 ** 16);
+      assert.equal(addressesCovered(["10.0.2.0/24", "10.0.0.0/24"]), 512);
+      assert.equal(addressesCovered(["10.0.0.128/25", "10.0.0.0/24", "10.0.0.0/25"]), 256);
+      assert.equal(addressesCovered([]), 0);
+    });
+  });
+
+  describe("schema problems in words", () => {
+    const schema = z.strictObject({
+      tags: z.array(z.string()).min(2).max(3),
+      one: z.array(z.string()).min(1),
+      name: z.string().min(3).max(5),
+      count: z.int(),
+      list: z.array(z.number()),
+      ratio: z.number().gt(0).lt(1),
+      size: z.number().min(1).max(10),
+      mode: z.union([z.literal("a"), z.number()]),
+    });
+    const wording = (data: Record<string, unknown>) => {
+      const base = {
+        tags: ["a", "b"],
+        one: ["x"],
+        name: "abc",
+        count: 1,
+        list: [],
+        ratio: 0.5,
+        size: 1,
+        mode: "a",
+      };
+      const input = { ...base, ...data };
+      const parsed = schema.safeParse(input);
+      assert.ok(!parsed.success);
+      return zodProblems(parsed.error, schema, input).map((p) => `${p.path}: ${p.message}`);
+    };
+
+    it("says bounds in items, characters and values, strict or inclusive", () => {
+      assert.deepEqual(wording({ tags: ["a"] }), ['tags: must have at least 2 items (got ["a"])']);
+      assert.deepEqual(wording({ tags: ["a", "b", "c", "d"] }), [
+        'tags: must have at most 3 items (got ["a","b","c","d"])',
+      ]);
+      assert.deepEqual(wording({ one: [] }), ["one: must have at least 1 item (got [])"]);
+      assert.deepEqual(wording({ name: "ab" }), ['name: must be at least 3 characters (got "ab")']);
+      assert.deepEqual(wording({ name: "abcdef" }), ['name: must be at most 5 characters (got "abcdef")']);
+      assert.deepEqual(wording({ ratio: 0 }), ["ratio: must be greater than 0 (got 0)"]);
+      assert.deepEqual(wording({ ratio: 1 }), ["ratio: must be less than 1 (got 1)"]);
+      assert.deepEqual(wording({ size: 0 }), ["size: must be at least 1 (got 0)"]);
+      assert.deepEqual(wording({ size: 11 }), ["size: must be at most 10 (got 11)"]);
+    });
+
+    it("names the expected type with its article, or says the key is required", () => {
+      assert.deepEqual(wording({ count: 1.5 }), ["count: must be a whole number (got 1.5)"]);
+      assert.deepEqual(wording({ list: "1,2" }), ['list: must be a list (got "1,2")']);
+      assert.deepEqual(wording({ count: undefined }), ["count: is required (number)"]);
+      assert.deepEqual(wording({ tags: { a: 1 } }), ['tags: must be a list (got {"a":1})']);
+      assert.deepEqual(wording({ name: 5 }), ["name: must be a string (got 5)"]);
+      assert.deepEqual(wording({ size: "x".repeat(70) }), [
+        `size: must be a number (got "${"x".repeat(56)}...)`,
+      ]);
+    });
+
+    it("passes a union's own message through", () => {
+      const [p, ...rest] = wording({ mode: true });
+      assert.equal(rest.length, 0);
+      assert.match(p, /^mode: Invalid input/);
+    });
+  });
+
+  it("refuses reserved namespace names, the platform's and Kubernetes'", () => {
+    for (const name of ["monitoring", "kube-public", "flink-ha"]) {
+      const problems = problemsOf(stackVariant("dev", (c) => (c.namespaces[0].name = name)));
+      assert.ok(
+        problems.includes(
+          `flink-platform:namespaces[0].name: "${name}" is reserved (Kubernetes' kube-* and default, and the platform's ` +
+            "flink-operator, flink-ha, flink-storage, monitoring, cert-manager, logging, node-exporter); choose a team name",
+        ),
+        problems.join("\n"),
+      );
+    }
+  });
+});
