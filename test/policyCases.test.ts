@@ -1,0 +1,211 @@
+/**
+ * Policy edge cases the fixtures in policies.test.ts do not reach: several buckets in one stack,
+ * settings still unknown at preview, legacy and custom HA keys, sizes that are not whole GiB,
+ * quotas that limit only some resources. Each asserts the exact verdict.
+ */
+import { strict as assert } from "assert";
+import { PolicyResource, POLICIES } from "../policies/policies";
+import { PackConfig, runPolicies } from "../policies/runner";
+
+const ALL_MANDATORY: PackConfig = { all: "mandatory" };
+const policy = (name: string) => {
+  const p = POLICIES.find((x) => x.name === name);
+  if (!p) throw new Error(`no policy ${name}`);
+  return p;
+};
+const verdicts = (name: string, resources: PolicyResource[]) =>
+  runPolicies(resources, ALL_MANDATORY, [policy(name)]).map((v) => `${v.resource}: ${v.message}`);
+
+/** A hardened bucket and its settings resources, pointing at it by name (or by parent when `name` is unknown). */
+function bucket(name: string | undefined, parent: string, omit: string[] = []): PolicyResource[] {
+  const b = name ?? "unknown";
+  const set: Record<string, PolicyResource> = {
+    bucket: { type: "aws:s3/bucket:Bucket", name: `${b}-bucket`, parent, props: { bucket: name } },
+    sse: {
+      type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+      name: `${b}-sse`,
+      parent,
+      props: {
+        bucket: name,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms:dsse" } }],
+      },
+    },
+    versioning: {
+      type: "aws:s3/bucketVersioningV2:BucketVersioningV2",
+      name: `${b}-versioning`,
+      parent,
+      props: { bucket: name, versioningConfiguration: { status: "Enabled" } },
+    },
+    pab: {
+      type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      name: `${b}-pab`,
+      parent,
+      props: {
+        bucket: name,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+    },
+    policy: {
+      type: "aws:s3/bucketPolicy:BucketPolicy",
+      name: `${b}-tls`,
+      parent,
+      props: {
+        bucket: name,
+        policy: JSON.stringify({
+          Statement: [
+            {
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: name ? [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`] : "*",
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+      },
+    },
+  };
+  return Object.entries(set)
+    .filter(([k]) => !omit.includes(k))
+    .map(([, r]) => r);
+}
+
+describe("policy edge cases", () => {
+  describe("s3-bucket-hardened", () => {
+    it("judges each bucket by its own settings, not its neighbour's", () => {
+      assert.deepEqual(
+        verdicts("s3-bucket-hardened", [...bucket("a", "store-a"), ...bucket("b", "store-b")]),
+        [],
+      );
+      assert.deepEqual(
+        verdicts("s3-bucket-hardened", [
+          ...bucket("a", "store-a", ["sse", "versioning", "pab", "policy"]),
+          ...bucket("b", "store-a"),
+        ]),
+        [
+          "a-bucket: is not encrypted with KMS (SSE-KMS)",
+          "a-bucket: does not have versioning enabled",
+          "a-bucket: does not block all four kinds of public access",
+          "a-bucket: has no bucket policy denying requests without TLS to its objects (aws:SecureTransport)",
+        ],
+        "settings for bucket b under the same parent do not harden bucket a",
+      );
+    });
+
+    it("matches settings by parent while bucket names are unknown at preview", () => {
+      assert.deepEqual(verdicts("s3-bucket-hardened", bucket(undefined, "store")), []);
+      assert.deepEqual(
+        verdicts("s3-bucket-hardened", [
+          ...bucket(undefined, "store-a", ["versioning"]),
+          ...bucket(undefined, "store-b").filter((r) => r.type.includes("Versioning")),
+        ]),
+        ["unknown-bucket: does not have versioning enabled"],
+      );
+      const orphan = bucket(undefined, "store").map((r) => ({ ...r, parent: undefined }));
+      assert.deepEqual(
+        verdicts("s3-bucket-hardened", orphan),
+        [
+          "unknown-bucket: is not encrypted with KMS (SSE-KMS)",
+          "unknown-bucket: does not have versioning enabled",
+          "unknown-bucket: does not block all four kinds of public access",
+          "unknown-bucket: has no bucket policy denying requests without TLS to its objects (aws:SecureTransport)",
+        ],
+        "without a name or a parent, no setting can be matched to the bucket",
+      );
+    });
+
+    it("accepts the bucket's inline encryption and versioning (the v1 Bucket inputs)", () => {
+      const inline = bucket("a", "s", ["sse", "versioning"]);
+      inline[0] = {
+        ...inline[0],
+        props: {
+          bucket: "a",
+          serverSideEncryptionConfiguration: {
+            rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } },
+          },
+          versioning: { enabled: true },
+        },
+      };
+      assert.deepEqual(verdicts("s3-bucket-hardened", inline), []);
+      const sseWithoutRules = bucket("a", "s");
+      sseWithoutRules[1] = { ...sseWithoutRules[1], props: { bucket: "a" } };
+      assert.deepEqual(verdicts("s3-bucket-hardened", sseWithoutRules), [
+        "a-bucket: is not encrypted with KMS (SSE-KMS)",
+      ]);
+    });
+  });
+
+  describe("production-ha", () => {
+    const fd = (conf: Record<string, string> | undefined): PolicyResource => ({
+      type: "kubernetes:flink.apache.org/v1beta1:FlinkDeployment",
+      name: "job",
+      props: { kind: "FlinkDeployment", spec: conf === undefined ? undefined : { flinkConfiguration: conf } },
+    });
+    it("accepts Kubernetes, ZooKeeper (any case, either key) and a custom HA factory class", () => {
+      for (const conf of [
+        { "high-availability.type": "KUBERNETES" },
+        { "high-availability.type": "zookeeper" },
+        { "high-availability": "ZooKeeper" },
+        { "high-availability.type": "com.acme.HaFactory" },
+      ])
+        assert.deepEqual(verdicts("production-ha", [fd(conf)]), [], JSON.stringify(conf));
+    });
+    it("refuses none, an unknown mode, or no configuration at all", () => {
+      for (const conf of [
+        { "high-availability.type": "NONE" },
+        { "high-availability": "kube" },
+        {},
+        undefined,
+      ])
+        assert.deepEqual(
+          verdicts("production-ha", [fd(conf)]),
+          ["kubernetes:flink.apache.org/v1beta1:FlinkDeployment::job: runs without high availability"],
+          JSON.stringify(conf),
+        );
+    });
+  });
+
+  describe("resource-caps and quotas", () => {
+    it("states sizes that are not whole GiB in MiB", () => {
+      const fd: PolicyResource = {
+        type: "kubernetes:flink.apache.org/v1beta1:FlinkDeployment",
+        name: "job",
+        props: { kind: "FlinkDeployment", spec: { taskManager: { resource: { cpu: 1, memory: "33280m" } } } },
+      };
+      assert.deepEqual(verdicts("resource-caps", [fd]), [
+        "kubernetes:flink.apache.org/v1beta1:FlinkDeployment::job: taskManager asks for 33280Mi memory, above the cap of 32Gi",
+      ]);
+    });
+
+    it("names the resources a quota leaves unlimited", () => {
+      const ns = "payments";
+      const resources: PolicyResource[] = [
+        {
+          type: "kubernetes:flink.apache.org/v1beta1:FlinkDeployment",
+          name: "job",
+          props: { kind: "FlinkDeployment", metadata: { name: "job", namespace: ns }, spec: {} },
+        },
+        {
+          type: "kubernetes:core/v1:ResourceQuota",
+          name: "q",
+          props: {
+            kind: "ResourceQuota",
+            metadata: { name: "q", namespace: ns },
+            spec: { hard: { "requests.cpu": "8" } },
+          },
+        },
+        {
+          type: "kubernetes:core/v1:LimitRange",
+          name: "l",
+          props: { kind: "LimitRange", metadata: { name: "l", namespace: ns }, spec: {} },
+        },
+      ];
+      assert.deepEqual(verdicts("namespace-quota-and-limits", resources), [
+        'namespace/payments: the ResourceQuota of "payments" does not limit requests.memory, limits.memory',
+      ]);
+    });
+  });
+});
