@@ -218,6 +218,15 @@ describe("config helpers", () => {
     });
   });
 
+  it("refuses a secret on any key but an alert receiver's, since it would be written in plain text", () => {
+    const secret = stackVariant("dev", (c) => (c.ui = { secure: "AAABAcipher" }));
+    assert.deepEqual(problemsOf(secret), [
+      "flink-platform:ui: holds a secret (`secure:`) value, which the platform would write in plain text into Kubernetes objects; " +
+        "keep credentials in Kubernetes Secrets and reference them from the pod (jobs' env from a Secret)",
+      'flink-platform:ui: must be an object (got "[secure placeholder for flink-platform:ui]")',
+    ]);
+  });
+
   it("refuses reserved namespace names, the platform's and Kubernetes'", () => {
     for (const name of ["monitoring", "kube-public", "flink-ha"]) {
       const problems = problemsOf(stackVariant("dev", (c) => (c.namespaces[0].name = name)));
