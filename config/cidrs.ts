@@ -18,8 +18,9 @@ export function addressesCovered(cidrs: readonly string[]): number {
   let total = 0;
   let end = -1;
   for (const [first, last] of ranges) {
+    // CIDR blocks nest or are disjoint: a range is inside the last one counted, or after it.
     if (last <= end) continue;
-    total += last - Math.max(first, end + 1) + 1;
+    total += last - first + 1;
     end = last;
   }
   return total;
