@@ -50,6 +50,7 @@ export function formatFlinkSize(bytes: number): string {
 
 /** Kubernetes quantity, exact: `4Gi`, `1536Mi`, or plain bytes. */
 export function formatQuantity(bytes: number): string {
+  if (bytes === 0) return "0";
   for (const [unit, factor] of [
     ["Ti", KIB ** 4],
     ["Gi", KIB ** 3],

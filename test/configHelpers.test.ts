@@ -14,6 +14,15 @@ import { addressesCovered, cidrRange } from "../config/cidrs";
 import { readRegistry, registryProblems } from "../config/stacks";
 import { removedKeyProblems, withoutRemovedKeys } from "../config/removed";
 import { zodProblems } from "../config/zodProblems";
+import {
+  formatDuration,
+  formatFlinkSize,
+  formatMiB,
+  formatQuantity,
+  parseDuration,
+  parseSize,
+} from "../config/units";
+import { flinkPodRequests, taskManagersFor } from "../config/capacity";
 
 const ip = (a: number, b: number, c: number, d: number) => ((a * 256 + b) * 256 + c) * 256 + d;
 
@@ -143,6 +152,83 @@ describe("config helpers", () => {
         { tier: "production" },
         "the repository's own registry by default",
       );
+    });
+  });
+
+  describe("sizes, durations and pod requests", () => {
+    const MiB = 2 ** 20;
+    it("writes each size exactly in the largest unit that divides it", () => {
+      assert.equal(formatQuantity(0), "0");
+      assert.equal(formatQuantity(2 * 2 ** 40), "2Ti");
+      assert.equal(formatQuantity(3 * 2 ** 30), "3Gi");
+      assert.equal(formatQuantity(1536 * MiB), "1536Mi");
+      assert.equal(formatQuantity(3 * 1024), "3Ki");
+      assert.equal(formatQuantity(1000), "1000");
+      assert.equal(formatFlinkSize(2 * 2 ** 30), "2g");
+      assert.equal(formatFlinkSize(2 ** 40), "1024g", "Flink has no t");
+      assert.equal(formatFlinkSize(1600 * MiB), "1600m");
+      assert.equal(formatFlinkSize(5 * 1024), "5k");
+      assert.equal(formatFlinkSize(1000), "1000b");
+      assert.equal(formatMiB(1536 * MiB), "1536Mi");
+      assert.equal(formatMiB(1.5 * MiB + 1), "1.5Mi");
+    });
+
+    it("reads sizes in every unit, case-insensitively, and nothing else", () => {
+      assert.equal(parseSize("1024"), 1024);
+      assert.equal(parseSize(" 2 Gi "), 2 * 2 ** 30);
+      assert.equal(parseSize("512MI"), 512 * MiB);
+      assert.equal(parseSize("4k"), 4096);
+      assert.equal(parseSize("1t"), 2 ** 40);
+      assert.equal(parseSize("9999999999999g"), undefined, "beyond exact integers");
+      assert.equal(parseSize("2 gigs"), undefined);
+      assert.equal(parseSize("-2g"), undefined);
+    });
+
+    it("reads and writes Flink durations", () => {
+      assert.equal(parseDuration("250 ms"), 250);
+      assert.equal(parseDuration("30sec"), 30_000);
+      assert.equal(parseDuration("5 min"), 300_000);
+      assert.equal(parseDuration("5m"), 300_000);
+      assert.equal(parseDuration("2d"), 172_800_000);
+      assert.equal(parseDuration("5 mins"), undefined);
+      assert.equal(formatDuration(172_800_000), "2 d");
+      assert.equal(formatDuration(21_600_000), "6 h");
+      assert.equal(formatDuration(90_000), "90 s");
+      assert.equal(formatDuration(120_000), "2 min");
+      assert.equal(formatDuration(1500), "1500 ms");
+    });
+
+    it("TaskManagers are ⌈parallelism ÷ slots⌉, and nonsense is refused", () => {
+      assert.equal(taskManagersFor(12, 4), 3);
+      assert.equal(taskManagersFor(13, 4), 4);
+      assert.equal(taskManagersFor(1, 4), 1);
+      assert.throws(() => taskManagersFor(0, 4), /parallelism and slots must be positive \(got 0, 4\)/);
+      assert.throws(() => taskManagersFor(4, 0), /got 4, 0/);
+    });
+
+    it("a pod asks for its containers together, or its largest init container if larger", () => {
+      const pod = (sidecars: object[], initContainers: object[]) =>
+        flinkPodRequests({
+          cpu: 1,
+          memoryBytes: 2048 * MiB,
+          ephemeralStorageBytes: 100,
+          pod: { sidecars, initContainers } as any,
+        });
+      assert.deepEqual(pod([{ resources: { cpu: 0.1, memory: 64 * MiB, ephemeralStorage: 10 } }], []), {
+        cpu: 1.1,
+        memoryBytes: 2112 * MiB,
+        ephemeralBytes: 110,
+      });
+      assert.deepEqual(pod([], [{ resources: { cpu: 2, memory: 512 * MiB, ephemeralStorage: 500 } }]), {
+        cpu: 2,
+        memoryBytes: 2048 * MiB,
+        ephemeralBytes: 500,
+      });
+      assert.deepEqual(pod([], [{ resources: { cpu: 0.5, memory: 4096 * MiB } }]), {
+        cpu: 1,
+        memoryBytes: 4096 * MiB,
+        ephemeralBytes: 100,
+      });
     });
   });
 
