@@ -138,6 +138,82 @@ describe("policy edge cases", () => {
     });
   });
 
+  describe("iam-no-wildcard-admin", () => {
+    const doc = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+    const admin = { Effect: "Allow", Action: "*:*", Resource: "*" };
+    it("reads every kind of IAM document", () => {
+      const resources: PolicyResource[] = [
+        { type: "aws:iam/policy:Policy", name: "managed", props: { policy: doc(admin) } },
+        { type: "aws:iam/rolePolicy:RolePolicy", name: "inline", props: { policy: doc(admin) } },
+        { type: "aws:iam/userPolicy:UserPolicy", name: "user", props: { policy: doc(admin) } },
+        { type: "aws:iam/groupPolicy:GroupPolicy", name: "group", props: { policy: doc(admin) } },
+        {
+          type: "aws:iam/role:Role",
+          name: "role",
+          props: { inlinePolicies: [{ name: "x", policy: doc(admin) }] },
+        },
+        { type: "aws:iam/role:Role", name: "bare", props: {} },
+      ];
+      assert.deepEqual(verdicts("iam-no-wildcard-admin", resources), [
+        'aws:iam/policy:Policy::managed: allows every action ("*")',
+        'aws:iam/rolePolicy:RolePolicy::inline: allows every action ("*")',
+        'aws:iam/userPolicy:UserPolicy::user: allows every action ("*")',
+        'aws:iam/groupPolicy:GroupPolicy::group: allows every action ("*")',
+        'aws:iam/role:Role::role: allows every action ("*")',
+      ]);
+    });
+
+    it("judges only Allow statements, and service-wide actions only on every resource", () => {
+      const policy = (...st: object[]): PolicyResource[] => [
+        { type: "aws:iam/rolePolicy:RolePolicy", name: "p", props: { policy: doc(...st) } },
+      ];
+      assert.deepEqual(verdicts("iam-no-wildcard-admin", policy({ ...admin, Effect: "Deny" })), []);
+      assert.deepEqual(
+        verdicts(
+          "iam-no-wildcard-admin",
+          policy({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b/*" }),
+        ),
+        [],
+      );
+      assert.deepEqual(
+        verdicts(
+          "iam-no-wildcard-admin",
+          policy({ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:s3:::b" }),
+        ),
+        ["aws:iam/rolePolicy:RolePolicy::p: allows with NotAction (every action but a list)"],
+      );
+      assert.deepEqual(
+        verdicts(
+          "iam-no-wildcard-admin",
+          policy({
+            Effect: "Allow",
+            Action: ["s3:*", "kms:*", "s3:GetObject"],
+            Resource: ["arn:aws:s3:::b", "*"],
+          }),
+        ),
+        ["aws:iam/rolePolicy:RolePolicy::p: allows s3:*, kms:* on every resource"],
+      );
+    });
+
+    it("refuses the administrator-like managed policies, and no others", () => {
+      const attach = (policyArn: string): PolicyResource[] => [
+        { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "a", props: { policyArn } },
+      ];
+      for (const name of ["PowerUserAccess", "IAMFullAccess"])
+        assert.deepEqual(verdicts("iam-no-wildcard-admin", attach(`arn:aws:iam::aws:policy/${name}`)), [
+          `aws:iam/rolePolicyAttachment:RolePolicyAttachment::a: attaches arn:aws:iam::aws:policy/${name}`,
+        ]);
+      assert.deepEqual(
+        verdicts("iam-no-wildcard-admin", attach("arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy")),
+        [],
+      );
+      assert.deepEqual(
+        verdicts("iam-no-wildcard-admin", attach("arn:aws:iam::aws:policy/AdministratorAccessButNotReally")),
+        [],
+      );
+    });
+  });
+
   describe("production-ha", () => {
     const fd = (conf: Record<string, string> | undefined): PolicyResource => ({
       type: "kubernetes:flink.apache.org/v1beta1:FlinkDeployment",
