@@ -6,6 +6,7 @@
 import { strict as assert } from "assert";
 import { PolicyResource, POLICIES } from "../policies/policies";
 import { PackConfig, runPolicies } from "../policies/runner";
+import { STATELESS_APPROVED_ANNOTATION } from "../policies/annotations";
 
 const ALL_MANDATORY: PackConfig = { all: "mandatory" };
 const policy = (name: string) => {
@@ -214,6 +215,74 @@ describe("policy edge cases", () => {
     });
   });
 
+  describe("production rules by kind", () => {
+    const flink = (kind: string, spec: object, annotations: Record<string, string> = {}): PolicyResource => ({
+      type: `kubernetes:flink.apache.org/v1beta1:${kind}`,
+      name: "j",
+      props: { kind, metadata: { name: "j", annotations }, spec },
+    });
+    it("stateless upgrades: application and session jobs alike, unless approved", () => {
+      for (const kind of ["FlinkDeployment", "FlinkSessionJob"])
+        assert.deepEqual(
+          verdicts("production-stateful-upgrade", [flink(kind, { job: { upgradeMode: "stateless" } })]),
+          [
+            `kubernetes:flink.apache.org/v1beta1:${kind}::j: upgrades with "stateless", losing state (approve with allowStatelessInProduction)`,
+          ],
+        );
+      assert.deepEqual(
+        verdicts("production-stateful-upgrade", [
+          flink(
+            "FlinkSessionJob",
+            { job: { upgradeMode: "stateless" } },
+            {
+              [STATELESS_APPROVED_ANNOTATION]: "true",
+            },
+          ),
+        ]),
+        [],
+      );
+      for (const upgradeMode of ["savepoint", "last-state", undefined])
+        assert.deepEqual(
+          verdicts("production-stateful-upgrade", [flink("FlinkDeployment", { job: { upgradeMode } })]),
+          [],
+        );
+      assert.deepEqual(
+        verdicts("production-stateful-upgrade", [
+          {
+            type: "kubernetes:apps/v1:Deployment",
+            name: "d",
+            props: { kind: "Deployment", spec: { job: { upgradeMode: "stateless" } } },
+          },
+        ]),
+        [],
+      );
+    });
+
+    it("standby JobManagers and ZooKeeper quorums, only where they apply", () => {
+      assert.deepEqual(verdicts("production-standby-jobmanagers", [flink("FlinkDeployment", {})]), [
+        "kubernetes:flink.apache.org/v1beta1:FlinkDeployment::j: runs 1 JobManager, no standby",
+      ]);
+      assert.deepEqual(verdicts("production-standby-jobmanagers", [flink("FlinkSessionJob", {})]), []);
+      const sts = (name: string, replicas?: number): PolicyResource => ({
+        type: "kubernetes:apps/v1:StatefulSet",
+        name,
+        props: {
+          kind: "StatefulSet",
+          metadata: { labels: { "app.kubernetes.io/name": name } },
+          spec: { replicas },
+        },
+      });
+      assert.deepEqual(
+        verdicts("production-zookeeper-quorum", [sts("zookeeper", 3), sts("postgres", 1)]),
+        [],
+      );
+      assert.deepEqual(verdicts("production-zookeeper-quorum", [sts("zookeeper")]), [
+        "kubernetes:apps/v1:StatefulSet::zookeeper: has 1 members; use an odd number ≥ 3",
+      ]);
+      assert.deepEqual(verdicts("production-zookeeper-quorum", [sts("zookeeper", 5)]), []);
+    });
+  });
+
   describe("production-ha", () => {
     const fd = (conf: Record<string, string> | undefined): PolicyResource => ({
       type: "kubernetes:flink.apache.org/v1beta1:FlinkDeployment",
@@ -254,6 +323,34 @@ describe("policy edge cases", () => {
       assert.deepEqual(verdicts("resource-caps", [fd]), [
         "kubernetes:flink.apache.org/v1beta1:FlinkDeployment::job: taskManager asks for 33280Mi memory, above the cap of 32Gi",
       ]);
+    });
+
+    it("finds resources anywhere in a chart's values, and only in a chart's", () => {
+      const release = (values: object): PolicyResource => ({
+        type: "kubernetes:helm.sh/v3:Release",
+        name: "r",
+        props: { chart: "c", values },
+      });
+      assert.deepEqual(
+        verdicts("resource-caps", [
+          release({
+            resources: { limits: { cpu: 100 } },
+            sidecar: { resources: ["not", "a", "block"] },
+            other: { resources: { claims: [] } },
+            nested: { deeper: { resources: { requests: { memory: "40Gi" } } } },
+          }),
+        ]),
+        [
+          "kubernetes:helm.sh/v3:Release::r: values.resources asks for 100 cpu, above the cap of 8",
+          "kubernetes:helm.sh/v3:Release::r: values.nested.deeper.resources asks for 40Gi memory, above the cap of 32Gi",
+        ],
+      );
+      const notAChart: PolicyResource = {
+        type: "kubernetes:core/v1:ConfigMap",
+        name: "cm",
+        props: { kind: "ConfigMap", values: { resources: { limits: { cpu: 100 } } } },
+      };
+      assert.deepEqual(verdicts("resource-caps", [notAChart]), []);
     });
 
     it("names the resources a quota leaves unlimited", () => {
