@@ -61,6 +61,8 @@ describe("config helpers", () => {
       for (const text of ["1.2.3", "1e", "0x10", "", "- 1"])
         assert.equal(coerceScalars(z.number(), text), text, text);
       assert.equal(coerceScalars(z.boolean(), true), true);
+      assert.deepEqual(coerceScalars(z.string(), { a: 1 }), { a: 1 }, "only scalars become text");
+      assert.equal(coerceScalars(z.string(), null), null);
       assert.equal(coerceScalars(z.boolean(), "TRUE"), "TRUE");
     });
 
@@ -257,6 +259,7 @@ describe("config helpers", () => {
       ratio: z.number().gt(0).lt(1),
       size: z.number().min(1).max(10),
       mode: z.union([z.literal("a"), z.number()]),
+      limits: z.strictObject({ cpu: z.number() }).optional(),
     });
     const wording = (data: Record<string, unknown>) => {
       const base = {
@@ -295,6 +298,8 @@ describe("config helpers", () => {
       assert.deepEqual(wording({ count: undefined }), ["count: is required (number)"]);
       assert.deepEqual(wording({ tags: { a: 1 } }), ['tags: must be a list (got {"a":1})']);
       assert.deepEqual(wording({ name: 5 }), ["name: must be a string (got 5)"]);
+      assert.deepEqual(wording({ tags: ["a", 1] }), ["tags[1]: must be a string (got 1)"]);
+      assert.deepEqual(wording({ limits: 2 }), ["limits: must be an object (got 2)"]);
       assert.deepEqual(wording({ size: "x".repeat(70) }), [
         `size: must be a number (got "${"x".repeat(56)}...)`,
       ]);
