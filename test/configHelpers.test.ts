@@ -14,6 +14,7 @@ import { addressesCovered, cidrRange } from "../config/cidrs";
 import { readRegistry, registryProblems } from "../config/stacks";
 import { removedKeyProblems, withoutRemovedKeys } from "../config/removed";
 import { zodProblems } from "../config/zodProblems";
+import { ConfigError, unknownKeyMessage } from "../config/problems";
 import {
   formatDuration,
   formatFlinkSize,
@@ -319,6 +320,59 @@ describe("config helpers", () => {
         "keep credentials in Kubernetes Secrets and reference them from the pod (jobs' env from a Secret)",
       'flink-platform:ui: must be an object (got "[secure placeholder for flink-platform:ui]")',
     ]);
+  });
+
+  it("suggests the closest key, or lists every allowed key when none is close", () => {
+    assert.equal(
+      unknownKeyMessage("paralellism", ["parallelism", "name"]),
+      'unknown key "paralellism" (did you mean "parallelism"?)',
+    );
+    assert.equal(
+      unknownKeyMessage("PARALLELISM", ["parallelism"]),
+      'unknown key "PARALLELISM" (did you mean "parallelism"?)',
+    );
+    assert.equal(
+      unknownKeyMessage("zzz", ["name", "jarURI", "args"]),
+      'unknown key "zzz"; allowed keys: args, jarURI, name',
+    );
+    assert.equal(unknownKeyMessage("zzz", []), 'unknown key "zzz"; allowed keys: ');
+  });
+
+  it("counts the problems it carries, in words", () => {
+    const one = new ConfigError([{ path: "a", message: "x" }]);
+    assert.equal(one.message, "Invalid stack configuration (1 problem):\n  flink-platform:a: x");
+    const two = new ConfigError([
+      { path: "a", message: "x" },
+      { path: "b[0]", message: "y" },
+    ]);
+    assert.equal(
+      two.message,
+      "Invalid stack configuration (2 problems):\n  flink-platform:a: x\n  flink-platform:b[0]: y",
+    );
+    assert.equal(two.name, "ConfigError");
+  });
+
+  it("egress rules: one destination kind, labels only with a namespace, ranges upwards", () => {
+    const egress = (rule: object) =>
+      problemsOf(
+        stackVariant(
+          "dev",
+          (c) => (c.namespaces[0].egress = [{ name: "db", ports: [{ port: 5432 }], ...rule }]),
+        ),
+      );
+    assert.deepEqual(egress({ cidrs: ["10.8.0.0/16"], podLabels: { app: "x" } }), [
+      "flink-platform:namespaces[0].egress[0].podLabels: podLabels needs namespace",
+    ]);
+    assert.deepEqual(egress({ cidrs: ["10.8.0.0/16"], namespace: "db" }), [
+      "flink-platform:namespaces[0].egress[0]: set exactly one of cidrs (outside the cluster) or namespace",
+    ]);
+    assert.deepEqual(egress({ namespace: "db", ports: [{ port: 9098, endPort: 9092 }] }), [
+      "flink-platform:namespaces[0].egress[0].ports[0].endPort: must not be below port 9098 (got 9092)",
+    ]);
+    assert.deepEqual(
+      egress({ namespace: "db", podLabels: { app: "x" }, ports: [{ port: 9092, endPort: 9092 }] }),
+      [],
+    );
   });
 
   it("refuses reserved namespace names, the platform's and Kubernetes'", () => {
