@@ -381,4 +381,215 @@ describe("policy edge cases", () => {
       ]);
     });
   });
+
+  describe("EKS and the network", () => {
+    const cluster = (props: object): PolicyResource => ({
+      type: "aws:eks/cluster:Cluster",
+      name: "eks",
+      props,
+    });
+    it("secrets encryption: one config or several, naming secrets", () => {
+      assert.deepEqual(
+        verdicts("eks-secrets-encryption", [cluster({ encryptionConfig: { resources: ["secrets"] } })]),
+        [],
+      );
+      assert.deepEqual(
+        verdicts("eks-secrets-encryption", [
+          cluster({ encryptionConfig: [{ resources: ["other"] }, { resources: ["secrets"] }] }),
+        ]),
+        [],
+      );
+      for (const encryptionConfig of [{}, [{ resources: ["other"] }], undefined])
+        assert.deepEqual(
+          verdicts("eks-secrets-encryption", [cluster({ encryptionConfig })]),
+          ["aws:eks/cluster:Cluster::eks: does not encrypt secrets with KMS"],
+          JSON.stringify(encryptionConfig),
+        );
+    });
+
+    it("the API endpoint: private is fine, a few networks are fine, the whole internet never", () => {
+      const endpoint = (vpcConfig: object) => verdicts("eks-endpoint-not-open", [cluster({ vpcConfig })]);
+      assert.deepEqual(endpoint({ endpointPublicAccess: false }), []);
+      assert.deepEqual(
+        endpoint({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24", "10.0.0.0/8"] }),
+        [],
+      );
+      assert.deepEqual(endpoint({ publicAccessCidrs: [...Array(256).keys()].map((i) => `${i}.0.0.0/8`) }), [
+        "aws:eks/cluster:Cluster::eks: has a public API endpoint whose ranges cover the whole internet",
+      ]);
+      assert.deepEqual(
+        endpoint({ publicAccessCidrs: [...Array(255).keys()].map((i) => `${i}.0.0.0/8`) }),
+        [],
+        "all but one /8 leaves a network out",
+      );
+    });
+
+    it('the VPC CNI enforces NetworkPolicies only with the string "true"', () => {
+      const eks = cluster({});
+      const cni = (configurationValues?: string): PolicyResource => ({
+        type: "aws:eks/addon:Addon",
+        name: "vpc-cni",
+        props: { addonName: "vpc-cni", configurationValues },
+      });
+      const refused = ["aws:eks/addon:Addon::vpc-cni: the VPC CNI add-on does not enforce NetworkPolicies"];
+      assert.deepEqual(
+        verdicts("eks-network-policy-enforced", [eks, cni('{"enableNetworkPolicy":"true"}')]),
+        [],
+      );
+      assert.deepEqual(
+        verdicts("eks-network-policy-enforced", [eks, cni('{"enableNetworkPolicy":true}')]),
+        refused,
+      );
+      assert.deepEqual(verdicts("eks-network-policy-enforced", [eks, cni("not json")]), refused);
+      assert.deepEqual(verdicts("eks-network-policy-enforced", [eks, cni()]), refused);
+      assert.deepEqual(
+        verdicts("eks-network-policy-enforced", [cni()]),
+        [],
+        "no EKS cluster, no CNI to judge",
+      );
+    });
+
+    it("security groups: open ingress only, in every spelling", () => {
+      const sg = (type: string, props: object): PolicyResource => ({ type, name: "sg", props });
+      assert.deepEqual(
+        verdicts("no-open-security-group-ingress", [
+          sg("aws:ec2/securityGroup:SecurityGroup", {
+            ingress: [{ ipv6CidrBlocks: ["::/0"], cidrBlocks: ["10.0.0.0/8"] }],
+          }),
+          sg("aws:ec2/securityGroupRule:SecurityGroupRule", { type: "egress", cidrBlocks: ["0.0.0.0/0"] }),
+          sg("aws:ec2/securityGroup:SecurityGroup", {}),
+          sg("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", { cidrIpv6: "::/0" }),
+          sg("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", { cidrIpv4: "0.0.0.0/0" }),
+        ]),
+        [
+          "aws:ec2/securityGroup:SecurityGroup::sg: admits ingress from ::/0",
+          "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::sg: admits ingress from ::/0",
+        ],
+      );
+    });
+  });
+
+  describe("pod security in manifests and chart values", () => {
+    it("names each kind of host access a chart's values turn on", () => {
+      const release: PolicyResource = {
+        type: "kubernetes:helm.sh/v3:Release",
+        name: "r",
+        props: {
+          chart: "c",
+          values: {
+            hostPID: true,
+            agent: { hostIPC: true, securityContext: { privileged: true, allowPrivilegeEscalation: true } },
+            logs: { hostPath: "/var/log" },
+            safe: { hostNetwork: false, privileged: false },
+          },
+        },
+      };
+      assert.deepEqual(verdicts("pod-security", [release]), [
+        "kubernetes:helm.sh/v3:Release::r: values.hostPID is true",
+        "kubernetes:helm.sh/v3:Release::r: values.agent.hostIPC is true",
+        "kubernetes:helm.sh/v3:Release::r: values.agent.securityContext.privileged is true",
+        "kubernetes:helm.sh/v3:Release::r: values.agent.securityContext.allowPrivilegeEscalation is true",
+        "kubernetes:helm.sh/v3:Release::r: values.logs mounts a hostPath",
+      ]);
+    });
+
+    it("a container as root or on a host port", () => {
+      const deployment: PolicyResource = {
+        type: "kubernetes:apps/v1:Deployment",
+        name: "d",
+        props: {
+          kind: "Deployment",
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  {
+                    name: "a",
+                    securityContext: { runAsUser: 0 },
+                    ports: [{ containerPort: 80, hostPort: 80 }],
+                  },
+                  { name: "b", securityContext: { runAsUser: 1000 }, ports: [{ containerPort: 80 }] },
+                ],
+              },
+            },
+          },
+        },
+      };
+      assert.deepEqual(verdicts("pod-security", [deployment]), [
+        'kubernetes:apps/v1:Deployment::d: container "a" (pod template) runs as root (runAsUser 0)',
+        'kubernetes:apps/v1:Deployment::d: container "a" (pod template) binds a host port',
+      ]);
+    });
+  });
+
+  describe("production-alert-receiver", () => {
+    const kps = (config: object, chart = "kube-prometheus-stack"): PolicyResource[] => [
+      {
+        type: "kubernetes:helm.sh/v3:Release",
+        name: "kps",
+        props: { chart, namespace: "monitoring", values: { alertmanager: { config } } },
+      },
+      {
+        type: "kubernetes:core/v1:Namespace",
+        name: "monitoring",
+        props: { kind: "Namespace", metadata: { name: "monitoring" } },
+      },
+    ];
+    const refused = [
+      'kubernetes:helm.sh/v3:Release::kps: critical alerts reach no receiver that notifies anyone; add one, or annotate namespace "monitoring" with flink-platform/no-alert-receiver-reason saying why',
+    ];
+    const pager = { name: "pager", pagerduty_configs: [{ routing_key_file: "/k" }] };
+
+    it("counts only receivers with at least one integration entry", () => {
+      assert.deepEqual(
+        verdicts("production-alert-receiver", kps({ route: { receiver: "pager" }, receivers: [pager] })),
+        [],
+      );
+      for (const receiver of [
+        { name: "pager", pagerduty_configs: [] },
+        { name: "pager", pagerduty_configs: {} },
+        { name: "pager", webhook: [{ url: "x" }] },
+      ])
+        assert.deepEqual(
+          verdicts("production-alert-receiver", kps({ route: { receiver: "pager" }, receivers: [receiver] })),
+          refused,
+          JSON.stringify(receiver),
+        );
+    });
+
+    it("follows the route: a child inherits its parent's receiver; without continue, later siblings get nothing", () => {
+      const routed = (routes: object[], receivers = [pager]) =>
+        verdicts(
+          "production-alert-receiver",
+          kps({ route: { receiver: "pager", routes }, receivers: [{ name: "null" }, ...receivers] }),
+        );
+      assert.deepEqual(routed([{ matchers: ['severity="critical"'] }]), [], "inherits pager");
+      assert.deepEqual(
+        routed([
+          { receiver: "null", matchers: ['severity="critical"'] },
+          { receiver: "pager", matchers: ['severity="critical"'] },
+        ]),
+        refused,
+      );
+      assert.deepEqual(
+        routed([
+          { receiver: "null", matchers: ['severity="critical"'], continue: true },
+          { receiver: "pager", matchers: ['severity="critical"'] },
+        ]),
+        [],
+      );
+      assert.deepEqual(
+        verdicts("production-alert-receiver", kps({ route: {}, receivers: [pager] })),
+        refused,
+        "no receiver is null",
+      );
+    });
+
+    it("judges only the kube-prometheus-stack release", () => {
+      assert.deepEqual(
+        verdicts("production-alert-receiver", kps({ route: { receiver: "null" }, receivers: [] }, "other")),
+        [],
+      );
+    });
+  });
 });
