@@ -30,6 +30,13 @@ describe("who reaches a team's Flink pods", () => {
     assert.ok(flow(tm, tm, 42000), "TaskManager ↔ TaskManager data exchange");
   });
 
+  it("the operator, on the JobManager's REST port only", () => {
+    const operator = pod({ "app.kubernetes.io/name": "flink-kubernetes-operator" }, "flink-operator");
+    assert.ok(flow(operator, jm, 8081));
+    assert.ok(!flow(operator, jm, 6123));
+    assert.ok(!flow(operator, tm, 8081));
+  });
+
   it("no other pod of the namespace", () => {
     const curl = pod({ app: "debug" });
     assert.ok(!flow(curl, jm, 6123));
