@@ -352,6 +352,23 @@ describe("config helpers", () => {
     assert.equal(two.name, "ConfigError");
   });
 
+  it("mount paths: absolute, subPaths relative, neither climbing out with '..'", () => {
+    const mount = (m: object) =>
+      problemsOf(
+        stackVariant("dev", (c) => {
+          c.namespaces[0].jobs[0].pod = {
+            volumes: [{ name: "scratch", emptyDir: { sizeLimit: "1Gi" } }],
+            volumeMounts: [{ name: "scratch", mountPath: "/scratch", ...m }],
+          };
+        }),
+      );
+    const at = "flink-platform:namespaces[0].jobs[0].pod.volumeMounts[0]";
+    assert.deepEqual(mount({}), []);
+    assert.deepEqual(mount({ mountPath: "/etc/../root" }), [`${at}.mountPath: must not contain '..'`]);
+    assert.deepEqual(mount({ mountPath: "/a..b/c.." }), [], "'..' inside a name is a name");
+    assert.deepEqual(mount({ subPath: "data/../../etc" }), [`${at}.subPath: must not contain '..'`]);
+  });
+
   it("egress rules: one destination kind, labels only with a namespace, ranges upwards", () => {
     const egress = (rule: object) =>
       problemsOf(

@@ -592,4 +592,136 @@ describe("policy edge cases", () => {
       );
     });
   });
+
+  describe("namespaces and Flink pod templates", () => {
+    const netpol = (spec: object): PolicyResource => ({
+      type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      name: "np",
+      props: { kind: "NetworkPolicy", metadata: { name: "np", namespace: "x" }, spec },
+    });
+    const ns: PolicyResource = {
+      type: "kubernetes:core/v1:Namespace",
+      name: "x",
+      props: { kind: "Namespace", metadata: { name: "x" } },
+    };
+    it("a default deny selects every pod, both directions, and allows nothing", () => {
+      const refused = ['namespace/x: namespace "x" has no default-deny NetworkPolicy'];
+      assert.deepEqual(
+        verdicts("namespace-default-deny", [
+          ns,
+          netpol({ podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+        ]),
+        [],
+      );
+      assert.deepEqual(
+        verdicts("namespace-default-deny", [ns, netpol({ podSelector: {} })]),
+        refused,
+        "no policyTypes",
+      );
+      assert.deepEqual(
+        verdicts("namespace-default-deny", [
+          ns,
+          netpol({ podSelector: { matchLabels: { a: "b" } }, policyTypes: ["Ingress", "Egress"] }),
+        ]),
+        refused,
+        "selects some pods only",
+      );
+      assert.deepEqual(
+        verdicts("namespace-default-deny", [
+          ns,
+          netpol({ podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] }),
+        ]),
+        refused,
+        "allows all egress",
+      );
+    });
+
+    it("the autoscaler's ceiling against the namespace's memory quota, in Gi", () => {
+      const resources: PolicyResource[] = [
+        {
+          type: "kubernetes:flink.apache.org/v1beta1:FlinkDeployment",
+          name: "job",
+          props: {
+            kind: "FlinkDeployment",
+            metadata: { name: "job", namespace: "p" },
+            spec: {
+              flinkConfiguration: {
+                "job.autoscaler.enabled": "true",
+                "job.autoscaler.vertex.max-parallelism": "16",
+                "taskmanager.numberOfTaskSlots": "4",
+              },
+              jobManager: { resource: { cpu: 1, memory: "2g" } },
+              taskManager: { resource: { cpu: 1, memory: "8g" } },
+            },
+          },
+        },
+        {
+          type: "kubernetes:core/v1:ResourceQuota",
+          name: "q",
+          props: {
+            kind: "ResourceQuota",
+            metadata: { name: "q", namespace: "p" },
+            spec: { hard: { "requests.cpu": "100", "requests.memory": "32Gi" } },
+          },
+        },
+      ];
+      assert.deepEqual(verdicts("flink-autoscaler-within-quota", resources), [
+        'kubernetes:flink.apache.org/v1beta1:FlinkDeployment::job: its autoscaler may grow to 4 TaskManagers, beyond the quota of namespace "p" (memory 34Gi > 32Gi)',
+      ]);
+    });
+
+    it("pod templates: Flink's ports and mounts are taken, wherever the container is", () => {
+      const fd = (podTemplate: object): PolicyResource => ({
+        type: "kubernetes:flink.apache.org/v1beta1:FlinkDeployment",
+        name: "job",
+        props: { kind: "FlinkDeployment", spec: { podTemplate } },
+      });
+      assert.deepEqual(
+        verdicts("flink-pod-templates-platform-owned", [
+          fd({
+            spec: {
+              serviceAccount: "x",
+              initContainers: [
+                {
+                  name: "init",
+                  ports: [{ containerPort: 6123 }],
+                  volumeMounts: [{ mountPath: "/opt/flink/plugins/s3" }],
+                },
+              ],
+              containers: [
+                {
+                  name: "flink-main-container",
+                  ports: [{ containerPort: 8081 }],
+                  env: [{ name: "API_KEY", valueFrom: {} }],
+                },
+                {
+                  name: "side",
+                  ports: [{ containerPort: 9000 }],
+                  volumeMounts: [{ mountPath: "/opt/flink/confx" }],
+                  env: [{ name: "db_token", value: "x" }],
+                },
+              ],
+            },
+          }),
+        ]),
+        [
+          "kubernetes:flink.apache.org/v1beta1:FlinkDeployment::job: podTemplate sets its own service account",
+          'kubernetes:flink.apache.org/v1beta1:FlinkDeployment::job: container "init" (podTemplate) listens on Flink\'s port 6123',
+          'kubernetes:flink.apache.org/v1beta1:FlinkDeployment::job: container "init" (podTemplate) mounts over /opt/flink/plugins',
+          'kubernetes:flink.apache.org/v1beta1:FlinkDeployment::job: container "side" (podTemplate) has a plain value for db_token: reference a Secret (valueFrom.secretKeyRef)',
+        ],
+      );
+    });
+
+    it("a bare Pod is judged like a workload's template", () => {
+      const pod: PolicyResource = {
+        type: "kubernetes:core/v1:Pod",
+        name: "p",
+        props: { kind: "Pod", spec: { hostNetwork: true } },
+      };
+      assert.deepEqual(verdicts("pod-security", [pod]), [
+        "kubernetes:core/v1:Pod::p: pod: hostNetwork is true",
+      ]);
+    });
+  });
 });
