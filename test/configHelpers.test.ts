@@ -369,6 +369,19 @@ describe("config helpers", () => {
     assert.deepEqual(mount({ subPath: "data/../../etc" }), [`${at}.subPath: must not contain '..'`]);
   });
 
+  it("an environment variable takes exactly one source", () => {
+    const env = (e: object) =>
+      problemsOf(stackVariant("dev", (c) => (c.namespaces[0].jobs[0].pod = { env: [{ name: "X", ...e }] })));
+    const at = "flink-platform:namespaces[0].jobs[0].pod.env[0]";
+    assert.deepEqual(env({}), [
+      `${at}: set exactly one of value, secretKeyRef, configMapKeyRef for an environment variable`,
+    ]);
+    assert.deepEqual(env({ value: "1", configMapKeyRef: { name: "m", key: "k" } }), [
+      `${at}: set exactly one of value, secretKeyRef, configMapKeyRef for an environment variable (got value, configMapKeyRef)`,
+    ]);
+    assert.deepEqual(env({ value: "1" }), []);
+  });
+
   it("egress rules: one destination kind, labels only with a namespace, ranges upwards", () => {
     const egress = (rule: object) =>
       problemsOf(

@@ -150,6 +150,13 @@ describe("Flink admission checks", () => {
       [],
     );
     assert.deepEqual(
+      after("dev", (s) => (s.namespaces[0].sessionClusters[0].jobManager = { replicas: 3 })),
+      [
+        'namespaces[0].sessionClusters[0].jobManager.replicas: session cluster "adhoc" in namespace "analytics": 3 JobManager replicas need high availability; ' +
+          'set ha.mode (or the namespace\'s ha.mode) to "kubernetes" or "zookeeper", or use 1 replica',
+      ],
+    );
+    assert.deepEqual(
       after("dev", (s) => (s.namespaces[0].jobs[0].taskManager.replicas = 0)),
       [`namespaces[0].jobs[0].taskManager.replicas: ${DEV_JOB}: needs at least one TaskManager`],
     );
@@ -210,6 +217,10 @@ describe("Flink admission checks", () => {
     assert.deepEqual(
       after("prod", (s) => (s.namespaces[1].jobs[1].reactive.minTaskManagers = 5)),
       [`namespaces[1].jobs[1].reactive.minTaskManagers: ${ledger}: must not exceed maxTaskManagers 4`],
+    );
+    assert.deepEqual(
+      after("prod", (s) => (s.namespaces[1].jobs[1].reactive.minTaskManagers = 4)),
+      [],
     );
   });
 

@@ -37,6 +37,34 @@ describe("who reaches a team's Flink pods", () => {
     assert.ok(!flow(operator, tm, 8081));
   });
 
+  it("ZooKeeper, the object store and the UI's ingress, each on its one port", () => {
+    const all = flinkNetworkPolicies({
+      namespace: "payments",
+      network: { apiServerPorts: [443], httpsEgressCidrs: ["0.0.0.0/0"], hostCidrs: ["10.40.0.0/16"] },
+      zookeeper: true,
+      objectStore: true,
+      uiIngress: { clusters: ["fraud"], from: [{ namespaceSelector: {} }] },
+    }) as NetworkPolicyLike[];
+    const to = (from: PodEndpoint, dest: PodEndpoint, port: number) =>
+      allowed(all, { from, to: dest, port, protocol: "TCP" });
+    const zk = pod(
+      { "app.kubernetes.io/name": "zookeeper", "app.kubernetes.io/part-of": "flink-platform" },
+      "flink-ha",
+    );
+    const store = pod(
+      {
+        "app.kubernetes.io/name": "object-store",
+        "app.kubernetes.io/part-of": "flink-platform",
+        "app.kubernetes.io/component": "server",
+      },
+      "flink-storage",
+    );
+    const ingress = pod({ app: "ingress" }, "ingress");
+    assert.ok(to(jm, zk, 2181) && !to(jm, zk, 2888));
+    assert.ok(to(tm, store, 9000) && !to(tm, store, 9001));
+    assert.ok(to(ingress, jm, 8081) && !to(ingress, jm, 6123));
+  });
+
   it("no other pod of the namespace", () => {
     const curl = pod({ app: "debug" });
     assert.ok(!flow(curl, jm, 6123));
