@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { z } from "zod";
-import { problemsOf, stackVariant } from "./harness";
+import { loadStackDoc, problemsOf, stackVariant } from "./harness";
 import { coerceScalars } from "../config/coerce";
 import { addressesCovered, cidrRange } from "../config/cidrs";
 import { readRegistry, registryProblems } from "../config/stacks";
@@ -24,6 +24,7 @@ import {
   parseSize,
 } from "../config/units";
 import { flinkPodRequests, taskManagersFor } from "../config/capacity";
+import { validateStack } from "../config/load";
 
 const ip = (a: number, b: number, c: number, d: number) => ((a * 256 + b) * 256 + c) * 256 + d;
 
@@ -403,6 +404,53 @@ describe("config helpers", () => {
       egress({ namespace: "db", podLabels: { app: "x" }, ports: [{ port: 9092, endPort: 9092 }] }),
       [],
     );
+  });
+
+  describe("raw values from the runtime", () => {
+    /** dev's config as the runtime hands it over: each top-level value a JSON string. */
+    const base = (): Record<string, string> =>
+      Object.fromEntries(
+        Object.entries(loadStackDoc("dev").config).map(([k, v]) => [
+          k.replace(/^flink-platform:/, ""),
+          JSON.stringify(v),
+        ]),
+      );
+    const lines = (raw: Record<string, string>, secrets: string[] = []) => {
+      const v = validateStack(raw, new Set(secrets));
+      return v.ok ? [] : v.problems.map((p) => `${p.path}: ${p.message}`);
+    };
+    const withReceiver = {
+      ...base(),
+      monitoring: JSON.stringify({ receivers: [{ name: "chat", type: "slack", secretKey: "chatUrl" }] }),
+    };
+
+    it("takes a receiver's key only as a secret, and no other unknown key", () => {
+      assert.deepEqual(lines({ ...withReceiver, chatUrl: "https://hooks" }, ["chatUrl"]), []);
+      assert.deepEqual(lines({ ...withReceiver, chatUrl: "https://hooks" }), [
+        "chatUrl: holds a credential, so it must be set with `pulumi config set --secret`",
+      ]);
+      assert.match(lines({ ...base(), chatUrl: "x" }).join("\n"), /^chatUrl: unknown key "chatUrl"/);
+      const notAList = lines({ ...base(), monitoring: JSON.stringify({ receivers: "chat" }), chatUrl: "x" });
+      assert.ok(
+        notAList.some((l) => l.startsWith('chatUrl: unknown key "chatUrl"')),
+        notAList.join("\n"),
+      );
+    });
+
+    it("refuses __proto__ inside lists too, and lists problems in key order, numbers as numbers", () => {
+      const raw = base();
+      const withProto = raw.namespaces.replace('"args":[', '"args":[{"__proto__":1},');
+      assert.notEqual(withProto, raw.namespaces);
+      assert.deepEqual(lines({ ...raw, namespaces: withProto }), [
+        'namespaces[0].jobs[0].args[0].__proto__: the key "__proto__" is not allowed',
+      ]);
+      const many = JSON.parse(raw.namespaces);
+      while (many.length < 11) many.push({ ...many[1], name: `team-${many.length}` });
+      many[10].quota = { cpu: -1, memory: "1Gi" };
+      many[2].quota = { cpu: -1, memory: "1Gi" };
+      const paths = lines({ ...raw, namespaces: JSON.stringify(many) }).map((l) => l.split(":")[0]);
+      assert.deepEqual(paths, ["namespaces[2].quota.cpu", "namespaces[10].quota.cpu"]);
+    });
   });
 
   it("refuses reserved namespace names, the platform's and Kubernetes'", () => {

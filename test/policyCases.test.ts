@@ -215,6 +215,64 @@ describe("policy edge cases", () => {
     });
   });
 
+  describe("s3-no-public-policy", () => {
+    const bucketPolicy = (type: string, ...Statement: object[]): PolicyResource => ({
+      type,
+      name: "p",
+      props: { policy: JSON.stringify({ Version: "2012-10-17", Statement }) },
+    });
+    const BP = "aws:s3/bucketPolicy:BucketPolicy";
+    it("refuses anyone allowed without a condition, however the principal is spelt", () => {
+      assert.deepEqual(
+        verdicts("s3-no-public-policy", [
+          bucketPolicy(BP, {
+            Effect: "Allow",
+            Principal: { AWS: ["arn:aws:iam::1:root", "*"] },
+            Action: "s3:GetObject",
+          }),
+        ]),
+        ['aws:s3/bucketPolicy:BucketPolicy::p: allows anyone (Principal "*") without a condition'],
+      );
+      for (const st of [
+        {
+          Effect: "Allow",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Condition: { StringEquals: { "aws:SourceVpce": "vpce-1" } },
+        },
+        { Effect: "Deny", Principal: "*", Action: "s3:*" },
+        { Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "s3:GetObject" },
+      ])
+        assert.deepEqual(verdicts("s3-no-public-policy", [bucketPolicy(BP, st)]), [], JSON.stringify(st));
+      assert.deepEqual(
+        verdicts("s3-no-public-policy", [
+          bucketPolicy("aws:iam/rolePolicy:RolePolicy", { Effect: "Allow", Principal: "*" }),
+        ]),
+        [],
+        "only bucket policies",
+      );
+    });
+    it("a service-wide action is `service:*`, not a pattern ending or starting in *", () => {
+      const policy = (Action: string) => [
+        {
+          type: "aws:iam/rolePolicy:RolePolicy",
+          name: "p",
+          props: {
+            policy: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", Action, Resource: "*" }],
+            }),
+          },
+        },
+      ];
+      assert.deepEqual(verdicts("iam-no-wildcard-admin", policy("s3:*Object")), []);
+      assert.deepEqual(verdicts("iam-no-wildcard-admin", policy("s3:Get*")), []);
+      assert.deepEqual(verdicts("iam-no-wildcard-admin", policy("*")), [
+        'aws:iam/rolePolicy:RolePolicy::p: allows every action ("*")',
+      ]);
+    });
+  });
+
   describe("production rules by kind", () => {
     const flink = (kind: string, spec: object, annotations: Record<string, string> = {}): PolicyResource => ({
       type: `kubernetes:flink.apache.org/v1beta1:${kind}`,
@@ -351,6 +409,48 @@ describe("policy edge cases", () => {
         props: { kind: "ConfigMap", values: { resources: { limits: { cpu: 100 } } } },
       };
       assert.deepEqual(verdicts("resource-caps", [notAChart]), []);
+    });
+
+    it("allows exactly the cap, and judges Flink's counts only on Flink resources", () => {
+      const fd = (kind: string, spec: object): PolicyResource => ({
+        type: `kubernetes:flink.apache.org/v1beta1:${kind}`,
+        name: "job",
+        props: { kind, spec },
+      });
+      const atCaps = {
+        flinkConfiguration: {
+          "taskmanager.numberOfTaskSlots": "4",
+          "job.autoscaler.vertex.max-parallelism": "512",
+        },
+        jobManager: { resource: { cpu: 8, memory: "32g" } },
+        taskManager: { resource: { cpu: 8, memory: "32768m" } },
+        job: { parallelism: 200 },
+      };
+      assert.deepEqual(
+        verdicts("resource-caps", [fd("FlinkDeployment", atCaps)]),
+        [],
+        "8 cpu, 32Gi, 50 TaskManagers, 512",
+      );
+      assert.deepEqual(
+        verdicts("resource-caps", [fd("FlinkDeployment", { ...atCaps, job: { parallelism: 204 } })]),
+        ["kubernetes:flink.apache.org/v1beta1:FlinkDeployment::job: 51 TaskManagers, above the cap of 50"],
+      );
+      assert.deepEqual(
+        verdicts("resource-caps", [
+          fd("FlinkSessionJob", { job: { parallelism: 512 }, taskManager: { replicas: 400 } }),
+        ]),
+        [],
+        "a session job has no TaskManagers of its own",
+      );
+      assert.deepEqual(verdicts("resource-caps", [fd("FlinkSessionJob", { job: { parallelism: 513 } })]), [
+        "kubernetes:flink.apache.org/v1beta1:FlinkSessionJob::job: parallelism 513, above the cap of 512",
+      ]);
+      const other: PolicyResource = {
+        type: "kubernetes:apps/v1:Deployment",
+        name: "d",
+        props: { kind: "Deployment", spec: { job: { parallelism: 9999 }, taskManager: { replicas: 999 } } },
+      };
+      assert.deepEqual(verdicts("resource-caps", [other]), []);
     });
 
     it("names the resources a quota leaves unlimited", () => {
