@@ -5,7 +5,7 @@
  * release-1.15.0).
  */
 import { strict as assert } from "assert";
-import { stackVariant, validate } from "./harness";
+import { problemsOf, stackVariant, validate } from "./harness";
 import { checkWorkloads, ownedOptionProblems } from "../components/flink/checks";
 import { resolveModel } from "../config/model";
 import { StackConfig } from "../config/schema";
@@ -342,5 +342,26 @@ describe("Flink admission checks", () => {
         `namespaces[0].sessionJobs[0].autoscaler: ${DEV_SESSION_JOB}: session-job autoscaling needs Flink 1.20+ on session cluster "adhoc" (it runs 1.19; FLINK-33534)`,
       ],
     );
+  });
+
+  it("each Flink process within the LimitRange's container maximum, the maximum itself allowed", () => {
+    const limitRange = (cpu: number, memory: string) =>
+      problemsOf(
+        stackVariant("prod", (c) => {
+          c.flink.taskManager = { cpu, memory };
+          c.namespaces.forEach((n: any) => (n.quota = { cpu: 400, memory: "4000Gi" }));
+          delete c.namespaces[1].jobs[0].taskManager;
+        }),
+      ).filter((p) => p.includes("LimitRange"));
+    assert.deepEqual(limitRange(8, "32g"), []);
+    const over = limitRange(8.5, "8g");
+    assert.equal(over.length, 5, over.join("\n"));
+    assert.equal(
+      over[0],
+      'flink-platform:namespaces[0].jobs[0].taskManager: the TaskManager of "clickstream-enrichment" in namespace "analytics" ' +
+        "(8500m cpu, 8Gi) exceeds the namespace LimitRange's container maximum (8 cpu, 32Gi; " +
+        "policy.maxContainerCpu / policy.maxContainerMemory), so its pods would be refused",
+    );
+    assert.equal(limitRange(2, "32769m").length, 5, "one MiB over in memory");
   });
 });

@@ -273,6 +273,54 @@ describe("policy edge cases", () => {
     });
   });
 
+  describe("iam-trust-scoped", () => {
+    const role = (...Statement: object[]): PolicyResource[] => [
+      {
+        type: "aws:iam/role:Role",
+        name: "r",
+        props: { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement }) },
+      },
+    ];
+    it("services need aws:SourceAccount, EC2 excepted; Deny statements and other resources are not trusts", () => {
+      assert.deepEqual(
+        verdicts(
+          "iam-trust-scoped",
+          role({
+            Effect: "Allow",
+            Principal: { Service: ["ec2.amazonaws.com", "scheduler.amazonaws.com", "eks.amazonaws.com"] },
+          }),
+        ),
+        ["aws:iam/role:Role::r: trusts scheduler.amazonaws.com, eks.amazonaws.com without aws:SourceAccount"],
+      );
+      assert.deepEqual(
+        verdicts(
+          "iam-trust-scoped",
+          role({
+            Effect: "Allow",
+            Principal: { Service: "eks.amazonaws.com" },
+            Condition: { StringEquals: { "aws:SourceAccount": "1" } },
+          }),
+        ),
+        [],
+      );
+      assert.deepEqual(
+        verdicts("iam-trust-scoped", role({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" } })),
+        [],
+      );
+      assert.deepEqual(verdicts("iam-trust-scoped", role({ Effect: "Deny", Principal: "*" })), []);
+      assert.deepEqual(
+        verdicts("iam-trust-scoped", [
+          {
+            type: "aws:iam/policy:Policy",
+            name: "p",
+            props: { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*" }] }) },
+          },
+        ]),
+        [],
+      );
+    });
+  });
+
   describe("production rules by kind", () => {
     const flink = (kind: string, spec: object, annotations: Record<string, string> = {}): PolicyResource => ({
       type: `kubernetes:flink.apache.org/v1beta1:${kind}`,
