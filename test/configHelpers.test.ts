@@ -337,6 +337,15 @@ describe("config helpers", () => {
       'unknown key "zzz"; allowed keys: args, jarURI, name',
     );
     assert.equal(unknownKeyMessage("zzz", []), 'unknown key "zzz"; allowed keys: ');
+    assert.equal(
+      unknownKeyMessage("parallel", ["parallelism", "name"]),
+      'unknown key "parallel" (did you mean "parallelism"?)',
+    );
+    assert.equal(
+      unknownKeyMessage("abc", ["xyz"]),
+      'unknown key "abc"; allowed keys: xyz',
+      "closest, but not close",
+    );
   });
 
   it("counts the problems it carries, in words", () => {
