@@ -17,6 +17,8 @@ const pod = (labels: Record<string, string>, namespace = "payments"): PodEndpoin
 describe("who reaches a team's Flink pods", () => {
   const policies = flinkNetworkPolicies({
     namespace: "payments",
+    zookeeper: false,
+    objectStore: false,
     network: { apiServerPorts: [443], httpsEgressCidrs: ["0.0.0.0/0"], hostCidrs: ["10.40.0.0/16"] },
   }) as NetworkPolicyLike[];
   const jm = pod({ app: "fraud", component: "jobmanager", ...FLINK_LABELS });

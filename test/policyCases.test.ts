@@ -396,7 +396,7 @@ describe("policy edge cases", () => {
       props: { kind: "FlinkDeployment", spec: conf === undefined ? undefined : { flinkConfiguration: conf } },
     });
     it("accepts Kubernetes, ZooKeeper (any case, either key) and a custom HA factory class", () => {
-      for (const conf of [
+      for (const conf of <Record<string, string>[]>[
         { "high-availability.type": "KUBERNETES" },
         { "high-availability.type": "zookeeper" },
         { "high-availability": "ZooKeeper" },
@@ -405,12 +405,13 @@ describe("policy edge cases", () => {
         assert.deepEqual(verdicts("production-ha", [fd(conf)]), [], JSON.stringify(conf));
     });
     it("refuses none, an unknown mode, or no configuration at all", () => {
-      for (const conf of [
+      const refused: (Record<string, string> | undefined)[] = [
         { "high-availability.type": "NONE" },
         { "high-availability": "kube" },
         {},
         undefined,
-      ])
+      ];
+      for (const conf of refused)
         assert.deepEqual(
           verdicts("production-ha", [fd(conf)]),
           ["kubernetes:flink.apache.org/v1beta1:FlinkDeployment::job: runs without high availability"],
