@@ -7,6 +7,7 @@ import { strict as assert } from "assert";
 import { PolicyResource, POLICIES } from "../policies/policies";
 import { PackConfig, runPolicies } from "../policies/runner";
 import { STATELESS_APPROVED_ANNOTATION } from "../policies/annotations";
+import { chartRelease } from "./policyResources";
 
 const ALL_MANDATORY: PackConfig = { all: "mandatory" };
 const policy = (name: string) => {
@@ -433,11 +434,7 @@ describe("policy edge cases", () => {
     });
 
     it("finds resources anywhere in a chart's values, and only in a chart's", () => {
-      const release = (values: object): PolicyResource => ({
-        type: "kubernetes:helm.sh/v3:Release",
-        name: "r",
-        props: { chart: "c", values },
-      });
+      const release = chartRelease;
       assert.deepEqual(
         verdicts("resource-caps", [
           release({
@@ -620,19 +617,12 @@ describe("policy edge cases", () => {
 
   describe("pod security in manifests and chart values", () => {
     it("names each kind of host access a chart's values turn on", () => {
-      const release: PolicyResource = {
-        type: "kubernetes:helm.sh/v3:Release",
-        name: "r",
-        props: {
-          chart: "c",
-          values: {
-            hostPID: true,
-            agent: { hostIPC: true, securityContext: { privileged: true, allowPrivilegeEscalation: true } },
-            logs: { hostPath: "/var/log" },
-            safe: { hostNetwork: false, privileged: false },
-          },
-        },
-      };
+      const release = chartRelease({
+        hostPID: true,
+        agent: { hostIPC: true, securityContext: { privileged: true, allowPrivilegeEscalation: true } },
+        logs: { hostPath: "/var/log" },
+        safe: { hostNetwork: false, privileged: false },
+      });
       assert.deepEqual(verdicts("pod-security", [release]), [
         "kubernetes:helm.sh/v3:Release::r: values.hostPID is true",
         "kubernetes:helm.sh/v3:Release::r: values.agent.hostIPC is true",

@@ -7,7 +7,7 @@
 import { strict as assert } from "assert";
 import { matcherMatches, routeAlert } from "../policies/alerting";
 import { canonicalImage, imageProblem, imagesOf } from "../policies/supplyChain";
-import { PolicyResource } from "../policies/model";
+import { chartRelease } from "./policyResources";
 
 describe("policy helpers", () => {
   describe("Alertmanager label matchers", () => {
@@ -86,20 +86,13 @@ describe("policy helpers", () => {
     });
 
     it("finds images in chart values however the chart spells them", () => {
-      const release: PolicyResource = {
-        type: "kubernetes:helm.sh/v3:Release",
-        name: "r",
-        props: {
-          chart: "c",
-          values: {
-            image: { registry: "ghcr.io", repository: "org/app", tag: "1.0" },
-            sidecar: { image: { repository: "org/side", digest: "abc" } },
-            init: { image: { repository: "org/init", sha256: "sha256:def" } },
-            bare: { image: { repository: "org/bare" } },
-            plain: { image: "org/plain:2" },
-          },
-        },
-      };
+      const release = chartRelease({
+        image: { registry: "ghcr.io", repository: "org/app", tag: "1.0" },
+        sidecar: { image: { repository: "org/side", digest: "abc" } },
+        init: { image: { repository: "org/init", sha256: "sha256:def" } },
+        bare: { image: { repository: "org/bare" } },
+        plain: { image: "org/plain:2" },
+      });
       assert.deepEqual(
         imagesOf(release)
           .map((i) => `${i.where} ${i.image}`)
