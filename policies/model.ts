@@ -144,14 +144,14 @@ export function containersOf(
   );
 }
 
-/**
- * Every object under a Helm release's values, with its dotted path: charts take resources,
- * security contexts, host settings and images in many shapes, so the policies walk them all.
- */
 /** An object inside chart values: charts give them any shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ValuesObject = Record<string, any>;
 
+/**
+ * Every object under a Helm release's values, with its dotted path: charts take resources,
+ * security contexts, host settings and images in many shapes, so the policies walk them all.
+ */
 export function valuesWalk(values: unknown, visit: (path: string, value: ValuesObject) => void): void {
   const walk = (v: unknown, path: string) => {
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));

@@ -3,7 +3,14 @@
  * The pack is self-contained (it is published and run on its own), so it parses them itself.
  */
 
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
+const BINARY: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
 const DECIMAL: Record<string, number> = {
   n: 1e-9,
   u: 1e-6,
@@ -14,13 +21,20 @@ const DECIMAL: Record<string, number> = {
   G: 1e9,
   T: 1e12,
   P: 1e15,
+  E: 1e18,
 };
 
-/** A Kubernetes quantity (`500m`, `2`, `1.5`, `512Mi`, `1G`, `1e3`) as a number; undefined when malformed. */
+/**
+ * A Kubernetes quantity (`500m`, `2`, `1.5`, `.5`, `512Mi`, `1G`, `1e3`) as a number; undefined when
+ * malformed. Grammar of apimachinery's resource.Quantity (`<number> ::= <digits> | <digits>.<digits>
+ * | <digits>. | .<digits>`, one binary, decimal or exponent suffix).
+ */
 export function parseQuantity(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
   if (typeof value !== "string") return undefined;
-  const match = /^([+-]?\d+(?:\.\d+)?)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|[numkMGTP])?)$/.exec(value.trim());
+  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/.exec(
+    value.trim(),
+  );
   if (!match) return undefined;
   const [, digits, exponent, suffix = ""] = match;
   if (exponent) return Number(digits + exponent);
