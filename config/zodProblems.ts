@@ -45,9 +45,7 @@ function issueProblems(issue: Issue, schema: AnySchema, data: unknown): Problem[
       return [
         problem(path, `${bound(issue.origin, "at most", issue.maximum, issue.inclusive)} (got ${given})`),
       ];
-    case "invalid_union":
-      return [problem(path, issue.message)];
-    default:
+    default: // invalid_union and the rest carry their own message
       return [problem(path, issue.message)];
   }
 }
@@ -82,19 +80,19 @@ export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
 
 /** The keys the strict object at `path` allows, found by walking schema and data together. */
 export function objectKeysAt(schema: AnySchema, data: unknown, path: readonly PathSegment[]): string[] {
-  let node: AnySchema | undefined = schema;
-  let value: unknown = data;
-  for (const seg of [...path, undefined]) {
-    node = node && unwrap(node, value);
+  let node = unwrap(schema, data);
+  let value = data;
+  for (const seg of path) {
     if (!node) return [];
-    if (seg === undefined) break;
     const def = node._zod.def as unknown as Record<string, unknown>;
-    node = (def.type === "object" ? (def.shape as Record<string, AnySchema>)[seg] : def.element) as
+    const child = (def.type === "object" ? (def.shape as Record<string, AnySchema>)[seg] : def.element) as
       AnySchema | undefined;
     value = valueAt(value, [seg]);
+    node = child && unwrap(child, value);
   }
-  const def = node?._zod.def as unknown as { type: string; shape?: Record<string, unknown> };
-  return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
+  if (!node) return [];
+  const def = node._zod.def as unknown as { type: string; shape: Record<string, unknown> };
+  return def.type === "object" ? Object.keys(def.shape) : [];
 }
 
 /** Strips optional/default/pipe wrappers and picks the union member the data selects. */
