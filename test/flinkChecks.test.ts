@@ -292,6 +292,17 @@ describe("Flink admission checks", () => {
           "add its bucket and prefix to namespaces[1].artifacts",
       ],
     );
+    assert.deepEqual(
+      after("prod", (s) => {
+        s.namespaces[0].artifacts.push({ bucket: "shared-jars", prefix: "common/" });
+        s.namespaces[0].jobs[1].jarURI = "s3://shared-jars/other/x.jar";
+      }),
+      [
+        'namespaces[0].jobs[1].jarURI: job "sessionization" in namespace "analytics": s3://shared-jars/other/x.jar ' +
+          "is outside the namespace's artifact locations (s3://acme-flink-artifacts/analytics/, s3://shared-jars/common/), " +
+          "so its pods could not read it; add its bucket and prefix to namespaces[0].artifacts",
+      ],
+    );
   });
 
   it("session jobs: schemes the operator fetches, versions, and their cluster's slots", () => {

@@ -56,6 +56,7 @@ describe("upgrade headroom", () => {
     assert.equal(largest(["cpu", moreCpu], ["small", small]), "cpu");
     assert.equal(largest(["cpu", moreCpu], ["memory", moreMemory]), "memory");
     assert.equal(largest(["memory", moreMemory], ["cpu", moreCpu]), "memory");
+    assert.equal(largest(["first", small], ["second", small]), "first", "of equals, the first declared");
     assert.equal(
       largest(["cpu", { ...moreCpu, upgradeMode: "stateless" }], ["small", small]),
       "small",
@@ -93,6 +94,21 @@ describe("the autoscaler's quota (job.autoscaler.quota.*)", () => {
     assert.deepEqual(autoscalerQuota(ns, "a"), { cpu: 6, memoryBytes: 12 * 2 ** 30, taskManagers: 6 });
     assert.equal(autoscalerQuota(ns, "b"), undefined, "b is not autoscaled");
     assert.equal(autoscalerQuota(ns, "nope"), undefined);
+    const reordered = paymentsModel(
+      [
+        {
+          name: "b",
+          upgradeMode: "savepoint",
+          parallelism: 4,
+          taskSlots: 2,
+          taskManager: { cpu: 2, memory: "2g" },
+        },
+        { name: "a", upgradeMode: "stateless", autoscaler: autoscaled },
+      ],
+      { cpu: 12, memory: "24Gi" },
+    );
+    // b's TaskManagers now take 2 cpu each (4.5 cpu / 5Gi): 12 - 9 - 0.5 = 2.5 cpu → 2 of a's 1-cpu TaskManagers.
+    assert.deepEqual(autoscalerQuota(reordered, "a"), { cpu: 2, memoryBytes: 4 * 2 ** 30, taskManagers: 2 });
   });
 
   it("is bound by the scarcer of CPU and memory", () => {
