@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { PolicyResource } from "../policies/model";
-import { chartRelease, verdictsOf } from "./policyResources";
+import { chartRelease, hardenedBucket, verdictsOf } from "./policyResources";
 
 const k8s = (apiKind: string, props: object, name = "r"): PolicyResource => ({
   type: `kubernetes:${apiKind}`,
@@ -98,45 +98,8 @@ describe("policies at their boundaries", () => {
     const NAME = "state";
     const ARN = `arn:aws:s3:::${NAME}`;
     const TLS = { Bool: { "aws:SecureTransport": "false" } };
-    const stack = (statements: object[], { nameKnown = true } = {}): PolicyResource[] => {
-      const name = nameKnown ? NAME : undefined;
-      return [
-        { type: "aws:s3/bucket:Bucket", name: "bucket", parent: "store", props: { bucket: name } },
-        {
-          type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-          name: "sse",
-          parent: "store",
-          props: {
-            bucket: name,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }],
-          },
-        },
-        {
-          type: "aws:s3/bucketVersioningV2:BucketVersioningV2",
-          name: "versioning",
-          parent: "store",
-          props: { bucket: name, versioningConfiguration: { status: "Enabled" } },
-        },
-        {
-          type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-          name: "pab",
-          parent: "store",
-          props: {
-            bucket: name,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-          },
-        },
-        {
-          type: "aws:s3/bucketPolicy:BucketPolicy",
-          name: "policy",
-          parent: "store",
-          props: { bucket: name, policy: JSON.stringify({ Statement: statements }) },
-        },
-      ];
-    };
+    const stack = (statements: object[], { nameKnown = true } = {}) =>
+      hardenedBucket(nameKnown ? NAME : undefined, "store", [], statements);
     const deny = (extra: object = {}) => ({
       Effect: "Deny",
       Principal: "*",
@@ -146,7 +109,7 @@ describe("policies at their boundaries", () => {
       ...extra,
     });
     const MISSING = [
-      "bucket: has no bucket policy denying requests without TLS to its objects (aws:SecureTransport)",
+      "state-bucket: has no bucket policy denying requests without TLS to its objects (aws:SecureTransport)",
     ];
 
     it("counts a Deny of insecure transport on the objects, among other statements", () => {

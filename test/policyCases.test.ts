@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import { PolicyResource, POLICIES } from "../policies/policies";
 import { PackConfig, runPolicies } from "../policies/runner";
 import { STATELESS_APPROVED_ANNOTATION } from "../policies/annotations";
-import { chartRelease } from "./policyResources";
+import { chartRelease, hardenedBucket as bucket } from "./policyResources";
 
 const ALL_MANDATORY: PackConfig = { all: "mandatory" };
 const policy = (name: string) => {
@@ -17,63 +17,6 @@ const policy = (name: string) => {
 };
 const verdicts = (name: string, resources: PolicyResource[]) =>
   runPolicies(resources, ALL_MANDATORY, [policy(name)]).map((v) => `${v.resource}: ${v.message}`);
-
-/** A hardened bucket and its settings resources, pointing at it by name (or by parent when `name` is unknown). */
-function bucket(name: string | undefined, parent: string, omit: string[] = []): PolicyResource[] {
-  const b = name ?? "unknown";
-  const set: Record<string, PolicyResource> = {
-    bucket: { type: "aws:s3/bucket:Bucket", name: `${b}-bucket`, parent, props: { bucket: name } },
-    sse: {
-      type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-      name: `${b}-sse`,
-      parent,
-      props: {
-        bucket: name,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms:dsse" } }],
-      },
-    },
-    versioning: {
-      type: "aws:s3/bucketVersioningV2:BucketVersioningV2",
-      name: `${b}-versioning`,
-      parent,
-      props: { bucket: name, versioningConfiguration: { status: "Enabled" } },
-    },
-    pab: {
-      type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-      name: `${b}-pab`,
-      parent,
-      props: {
-        bucket: name,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-    },
-    policy: {
-      type: "aws:s3/bucketPolicy:BucketPolicy",
-      name: `${b}-tls`,
-      parent,
-      props: {
-        bucket: name,
-        policy: JSON.stringify({
-          Statement: [
-            {
-              Effect: "Deny",
-              Principal: "*",
-              Action: "s3:*",
-              Resource: name ? [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`] : "*",
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-          ],
-        }),
-      },
-    },
-  };
-  return Object.entries(set)
-    .filter(([k]) => !omit.includes(k))
-    .map(([, r]) => r);
-}
 
 describe("policy edge cases", () => {
   describe("s3-bucket-hardened", () => {
